@@ -29,6 +29,7 @@ lint: install          ## ruff, bandit, mypy, detect-secrets
 	$(BIN)/python scripts/check.py --only lint
 
 bench: install         ## benchmarks: rows/s and ratios to reference implementations (bench/README.md)
+	$(BIN)/python -m pip install --progress-bar off -q -e '.[dev,bench]' 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 	$(BIN)/python bench/run.py
 
 clean:                 ## remove generated docs and caches (keeps .venv)
