@@ -44,13 +44,15 @@ def main():
     pages = make_pages()
     bars = parse(pages)
     ref = best_time(lambda: parse_plain(pages), repeat=2, warmup=0)
-    report("klines parse (JSON pages -> typed bars)", N, best_time(lambda: parse(pages), repeat=2, warmup=0), ref_name="pd.DataFrame + astype", ref_seconds=ref)
-    del pages
+    report("klines parse (JSON pages -> typed bars)", N, best_time(lambda: parse(pages), repeat=2, warmup=0),
+           ref_name="pd.DataFrame + astype", ref_seconds=ref)
+    pages.clear()                      # free the JSON before the next steps
 
     b = bars.drop(columns="close_time")
     b.attrs = {"interval": "1m"}
     ref = best_time(lambda: BARS_SCHEMA.validate(b, lazy=True), repeat=3)
-    report("validate_bars (schema + index + gaps + outliers)", N, best_time(lambda: validate_bars(b, "1m"), repeat=3), ref_name="pandera schema alone", ref_seconds=ref)
+    report("validate_bars (schema + index + gaps + outliers)", N, best_time(lambda: validate_bars(b, "1m"), repeat=3),
+           ref_name="pandera schema alone", ref_seconds=ref)
 
     tmp = Path(tempfile.mkdtemp())
     try:
@@ -61,13 +63,15 @@ def main():
             shutil.rmtree(d, ignore_errors=True)
             BarCache(d).write(b, "binance", "BTCUSDT", "1m")
         n_files = len(BarCache(tmp/"probe").write(b, "binance", "BTCUSDT", "1m"))
-        report(f"cache write ({n_files} monthly files, hashed, atomic, manifest)", N, best_time(write, repeat=3), ref_name="df.to_parquet, one file", ref_seconds=ref_w)
+        report(f"cache write ({n_files} monthly files, hashed, atomic, manifest)", N, best_time(write, repeat=3),
+               ref_name="df.to_parquet, one file", ref_seconds=ref_w)
         write()
         cache = BarCache(tmp/"cache")
         ref_r = best_time(lambda: pd.read_parquet(plain, engine="pyarrow"), repeat=5)
         back = cache.read("binance", "BTCUSDT", "1m")
         pd.testing.assert_frame_equal(back, b, check_freq=False, obj="cache round trip")
-        report("cache read (hash-checked, all files)", N, best_time(lambda: cache.read("binance", "BTCUSDT", "1m"), repeat=5), ref_name="pd.read_parquet, one file", ref_seconds=ref_r)
+        report("cache read (hash-checked, all files)", N, best_time(lambda: cache.read("binance", "BTCUSDT", "1m"), repeat=5),
+               ref_name="pd.read_parquet, one file", ref_seconds=ref_r)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
