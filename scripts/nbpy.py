@@ -31,8 +31,15 @@ def clean(nb_path):
 def to_nb(py_path, nb_path):
     nb = jupytext.read(py_path, fmt="py:percent")
     nb.metadata = {"kernelspec": KERNELSPEC}
-    for c in nb.cells:
+    old = json.loads(Path(nb_path).read_text())["cells"] if Path(nb_path).exists() else []
+    by_src = {"".join(c["source"]): c["id"] for c in old if "id" in c}
+    taken = set()
+    for i, c in enumerate(nb.cells):
         c.metadata = {k: v for k, v in c.metadata.items() if k == "tags"}
+        # keep cell ids stable across round trips: same source first, else same position
+        cid = by_src.get(c.source) or (old[i].get("id") if i < len(old) else None)
+        if cid and cid not in taken: c.id = cid
+        taken.add(c.id)
     jupytext.write(nb, nb_path, fmt="ipynb")
     clean(nb_path)
     json.loads(Path(nb_path).read_text())  # still valid JSON
