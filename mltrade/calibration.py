@@ -274,7 +274,7 @@ def fit_double_threshold(p_up, p_down, # Calibrated out-of-fold probabilities
                          ret, # Triple-barrier return of each event (long)
                          fees:float=0.001, slippage:float=0.0005, # Per side, as fractions of notional
                          min_trades:int=20, # Pairs trading fewer events are not considered
-                         n_grid:int=41) -> tuple[float, float, float]: # Grid points per threshold (quantiles)
+                         n_grid:int=101) -> tuple[float, float, float]: # Grid points per threshold (quantiles, as `ev_threshold`)
     "The (t_long, t_short) pair maximising the total net return of `double_threshold`'s trades, and that total"
     up, down = _prob_series("p_up", p_up).to_numpy(), _prob_series("p_down", p_down).to_numpy()
     r, cost = np.asarray(ret, dtype=np.float64), round_trip_cost(fees, slippage)
@@ -396,17 +396,19 @@ class TrainedSignal:
     "A tuned model, its calibrator, thresholds chosen out of fold, and the out-of-fold evidence behind them"
     model: Any                      # final model, refit on all events
     study: optuna.Study             # the tuning study
-    calibrator: Calibrator          # fit on all out-of-fold scores; maps the final model's scores
+    method: str                     # calibration used: "isotonic", "sigmoid" or "none"
+    calibrator: Calibrator|None     # fit on all out-of-fold scores; maps the final model's scores (None: "none")
     t_long: float                   # double threshold, chosen on held-out calibrated probabilities
     t_short: float
     oof: pd.DataFrame               # raw out-of-fold class probabilities of the best configuration
     oof_calibrated: pd.DataFrame    # held-out calibrated probabilities (each fold by a calibrator fit on the others)
-    metrics: pd.DataFrame           # log-loss, Brier and AUC: raw vs held-out calibrated
+    metrics: pd.DataFrame           # log-loss, Brier and AUC: raw vs held-out calibrated (both methods); `used` marks the choice
     thresholds: pd.DataFrame        # threshold table on the held-out calibrated probabilities, plus the held-out row
 
     def predict_proba(self, X:pd.DataFrame) -> pd.DataFrame:
         "Calibrated class probabilities of the final model for new rows"
         raw = pd.DataFrame(self.model.predict_proba(X), index=X.index, columns=self.model.classes_)
+        if self.calibrator is None: return raw
         return pd.DataFrame(self.calibrator.predict_proba(raw), index=X.index, columns=self.calibrator.classes_)
 
     def signal(self, X:pd.DataFrame) -> pd.Series:
@@ -420,14 +422,14 @@ def train_signal_model(X:pd.DataFrame, # Features at the events, indexed by even
                        sample_weight=None, # Per-event weights (e.g. `labels.sample_weights`)
                        n_trials:int=20, seed:int=0, # Study size and seed
                        storage=None, study_name:str|None=None, # Optuna storage and study (see `models.xgb.open_storage`)
-                       method:str="isotonic", # Calibration method
+                       method:str="auto", # "isotonic", "sigmoid", "none", or "auto": the lowest held-out log-loss of the three
                        fees:float=0.001, slippage:float=0.0005, # Per side, as fractions of notional
                        n_splits:int=5, embargo:float=0.01, # Purged folds
                        min_trades:int=20, # Smallest number of trades a threshold may rest on
                        model_params:Mapping|None=None, # Fixed XGBModel parameters
                        **tune_kwargs) -> TrainedSignal: # More `tune` options (pruner, timeout, worker, space)
     "Tune XGBoost on purged CV, calibrate out of fold, choose thresholds out of fold; return the model and the evidence"
-    check_choice("method", method, METHODS)
+    check_choice("method", method, ("auto", "none", *METHODS))
     if t1 is None: raise ParameterError("label end times are required to purge the folds", field="t1")
     X, yy, w, t1 = check_training_data(X, y, sample_weight, t1)
     r = np.asarray(ret, dtype=np.float64)
@@ -435,11 +437,15 @@ def train_signal_model(X:pd.DataFrame, # Features at the events, indexed by even
     model, study = tune(X, yy, t1, w, n_trials, seed, storage, study_name, model_params, n_splits=n_splits, embargo=embargo, **tune_kwargs)
     cv = purged_cv(t1, n_splits, embargo)
     oof = oof_predict_proba(XGBModel(**model.tuned_params_), X, yy, cv, w, t1)
-    held = cross_calibrate(oof, yy, cv, method, w)
+    helds = {"none": oof, **{m: cross_calibrate(oof, yy, cv, m, w) for m in METHODS}}
+    metrics = calibration_report(dict(zip(["raw out-of-fold", *(f"{m}, held-out folds" for m in METHODS)], helds.values())), yy, w)
+    chosen = method if method != "auto" else list(helds)[int(np.argmin(metrics["log_loss"].to_numpy()))]
+    metrics["used"] = [m == chosen for m in helds]
+    held = helds[chosen]
     p_up, p_down = up_down(held)
     table = threshold_table(p_up, p_down, yy, r, fees, slippage, w, min_trades)
     t_long, t_short, _ = fit_double_threshold(p_up, p_down, r, fees, slippage, min_trades)
     honest = cross_double_threshold(p_up, p_down, r, cv, fees, slippage, min_trades)
     table.loc["EV double (held-out folds)"] = {"t_long": np.nan, "t_short": np.nan, **_trade_stats(honest, yy, r, fees, slippage)}
-    metrics = calibration_report({"raw out-of-fold": oof, f"{method}, held-out folds": held}, yy, w)
-    return TrainedSignal(model, study, calibrate(oof, yy, method, w), t_long, t_short, oof, held, metrics, table)
+    calibrator = calibrate(oof, yy, chosen, w) if chosen != "none" else None
+    return TrainedSignal(model, study, chosen, calibrator, t_long, t_short, oof, held, metrics, table)

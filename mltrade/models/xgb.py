@@ -187,7 +187,8 @@ class XGBModel(ClassifierMixin, BaseEstimator):
         scale = w[fit].mean()
         if scale <= 0: raise ParameterError("is zero on every row left to fit on", field="sample_weight")
         dtrain = xgb.QuantileDMatrix(A[fit], yk[fit], weight=w[fit] / scale, max_bin=int(self.max_bin), nthread=self.n_jobs or 0)
-        evals = [(xgb.QuantileDMatrix(A[val], yk[val], weight=w[val] / scale, ref=dtrain, nthread=self.n_jobs or 0), "validation")] if len(val) else []
+        evals = [(xgb.QuantileDMatrix(A[val], yk[val], weight=w[val] / scale, ref=dtrain, max_bin=int(self.max_bin), nthread=self.n_jobs or 0),
+                  "validation")] if len(val) else []
         self.booster_ = xgb.train(params, dtrain, num_boost_round=int(self.n_estimators), evals=evals,
                                   early_stopping_rounds=int(self.early_stopping_rounds) if evals else None, verbose_eval=False)  # type: ignore[arg-type]
         self.best_iteration_ = int(self.booster_.best_iteration) if evals else int(self.n_estimators) - 1
