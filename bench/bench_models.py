@@ -28,7 +28,8 @@ def bench_xgb(threads:int):
     X, y, t1, w = planted_signal_data(100_000, n_features=200, n_informative=10, seed=0)
     params = dict(n_estimators=100, max_depth=6, learning_rate=0.1, subsample=0.8, colsample_bytree=0.8, max_bin=256, n_jobs=threads, random_state=0)
     ours = lambda: XGBModel(**params, early_stopping_rounds=None).fit(X, y, w)
-    ref = lambda: xgb.XGBClassifier(**params, tree_method="hist", objective="multi:softprob").fit(X.to_numpy(np.float32), y.to_numpy() + 1, sample_weight=w.to_numpy())
+    A, codes, weights = X.to_numpy(np.float32), y.to_numpy() + 1, w.to_numpy()
+    ref = lambda: xgb.XGBClassifier(**params, tree_method="hist", objective="multi:softprob").fit(A, codes, sample_weight=weights)
     t, t_ref = best_time(ours, repeat=2, warmup=0), best_time(ref, repeat=2, warmup=0)
     report(f"XGBModel.fit 100k x 200, 3 classes, 100 rounds, depth 6, {threads} thread(s)", len(X), t, "rows", "xgboost.XGBClassifier", t_ref)
 
