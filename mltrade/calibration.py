@@ -422,14 +422,15 @@ def train_signal_model(X:pd.DataFrame, # Features at the events, indexed by even
                        sample_weight=None, # Per-event weights (e.g. `labels.sample_weights`)
                        n_trials:int=20, seed:int=0, # Study size and seed
                        storage=None, study_name:str|None=None, # Optuna storage and study (see `models.xgb.open_storage`)
-                       method:str="auto", # "isotonic", "sigmoid", "none", or "auto": the lowest held-out log-loss of the three
+                       method:str="auto", # "isotonic", "sigmoid", "none", or "auto" (see `min_gain`)
+                       min_gain:float=1e-3, # "auto" calibrates only if that lowers the held-out log-loss by this much (nats)
                        fees:float=0.001, slippage:float=0.0005, # Per side, as fractions of notional
                        n_splits:int=5, embargo:float=0.01, # Purged folds
                        min_trades:int=20, # Smallest number of trades a threshold may rest on
                        model_params:Mapping|None=None, # Fixed XGBModel parameters
                        **tune_kwargs) -> TrainedSignal: # More `tune` options (pruner, timeout, worker, space)
     "Tune XGBoost on purged CV, calibrate out of fold, choose thresholds out of fold; return the model and the evidence"
-    check_choice("method", method, ("auto", "none", *METHODS))
+    check_choice("method", method, ("auto", "none", *METHODS)); check_range("min_gain", min_gain, lo=0)
     if t1 is None: raise ParameterError("label end times are required to purge the folds", field="t1")
     X, yy, w, t1 = check_training_data(X, y, sample_weight, t1)
     r = np.asarray(ret, dtype=np.float64)
@@ -439,7 +440,9 @@ def train_signal_model(X:pd.DataFrame, # Features at the events, indexed by even
     oof = oof_predict_proba(XGBModel(**model.tuned_params_), X, yy, cv, w, t1)
     helds = {"none": oof, **{m: cross_calibrate(oof, yy, cv, m, w) for m in METHODS}}
     metrics = calibration_report(dict(zip(["raw out-of-fold", *(f"{m}, held-out folds" for m in METHODS)], helds.values())), yy, w)
-    chosen = method if method != "auto" else list(helds)[int(np.argmin(metrics["log_loss"].to_numpy()))]
+    ll = metrics["log_loss"].to_numpy()
+    best = int(np.argmin(ll[1:])) + 1
+    chosen = method if method != "auto" else (METHODS[best - 1] if ll[0] - ll[best] >= min_gain else "none")
     metrics["used"] = [m == chosen for m in helds]
     held = helds[chosen]
     p_up, p_down = up_down(held)
