@@ -28,7 +28,7 @@ __all__ = ['log', 'BOOK_BAR_COLUMNS', 'rolling_cov', 'quote_volume', 'signed_quo
 log = get_logger(__name__)
 
 # %% ../../nbs/11_features.microstructure.ipynb #b696af1b
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def rolling_cov(x:np.ndarray, # First series
                 y:np.ndarray, # Second series, same length
                 w:int): # Window length (pairs)
@@ -185,7 +185,7 @@ def bar_microstructure(bars:pd.DataFrame, # OHLCV bars (taker columns used when 
     return out
 
 # %% ../../nbs/11_features.microstructure.ipynb #a59ee360
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _tick_rule(price:np.ndarray) -> np.ndarray:
     s = np.zeros(price.shape[0])
     last = 0.0
@@ -238,7 +238,7 @@ def synthetic_trades(n:int, # Number of trades
     return df
 
 # %% ../../nbs/11_features.microstructure.ipynb #60330488
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _volume_buckets(t_ns:np.ndarray, qty:np.ndarray, sign:np.ndarray, bucket:float, anchor_ns:int):
     n = qty.shape[0]
     cap = int(qty.sum() / bucket) + 2
@@ -288,7 +288,7 @@ def volume_bucket_vpin(trades:pd.DataFrame, # Trades with `price, qty` and ideal
     return pd.DataFrame({"buy": buy, "sell": sell, "vpin": imb}, index=pd.DatetimeIndex(pd.to_datetime(t, utc=True), name="time"))
 
 # %% ../../nbs/11_features.microstructure.ipynb #c3b4658a
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _trade_bars(t:np.ndarray, p:np.ndarray, q:np.ndarray, sign:np.ndarray, starts:np.ndarray, ends:np.ndarray):
     m = starts.shape[0]
     out = np.full((5, m), np.nan)  # count, volume, imbalance, vwap_rel, kyle
@@ -399,7 +399,7 @@ def check_depth_sequence(capture, # A `DepthCapture` (snapshot + diff updates)
     return idx
 
 # %% ../../nbs/11_features.microstructure.ipynb #6eb15c08
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _set_level(keys:np.ndarray, qtys:np.ndarray, n:int, key:float, q:float) -> int:
     i = np.searchsorted(keys[:n], key)
     if i < n and keys[i] == key:
@@ -413,7 +413,7 @@ def _set_level(keys:np.ndarray, qtys:np.ndarray, n:int, key:float, q:float) -> i
         n += 1
     return n
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _book_row(bk, bq, nb, ak, aq, na, depths, slope_k, row):
     if nb == 0 or na == 0: return
     bid, ask = bk[nb - 1], -ak[na - 1]
@@ -439,7 +439,7 @@ def _book_row(bk, bq, nb, ak, aq, na, depths, slope_k, row):
         slope += sxy / sxx / 2 if sxx > 0 else np.nan
     row[4 + depths.shape[0]] = slope
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _replay(bid_p, bid_q, ask_p, ask_q, starts, ends, is_bid, price, qty, depths, slope_k):
     cap = bid_p.shape[0] + ask_p.shape[0] + price.shape[0] + 1
     bk, bq, ak, aq = np.empty(cap), np.empty(cap), np.empty(cap), np.empty(cap)

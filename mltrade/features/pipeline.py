@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses, inspect, warnings
 from typing import Any, Callable, Sequence
 
+import numba
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
@@ -94,6 +95,17 @@ def _tasks(groups:Sequence[str], options:dict, inputs:dict, split:bool) -> list[
 def _run_task(group:str, bars:pd.DataFrame, kwargs:dict) -> pd.DataFrame:
     return FEATURE_GROUPS[group](bars, **kwargs)
 
+@numba.njit(cache=True, nogil=True)
+def _inf_columns(a:np.ndarray) -> np.ndarray:
+    "Which columns of a 2-D float array hold an infinity (one pass, no temporary array)"
+    out = np.zeros(a.shape[1], dtype=np.bool_)
+    for j in range(a.shape[1]):
+        for i in range(a.shape[0]):
+            if np.isinf(a[i, j]):
+                out[j] = True
+                break
+    return out
+
 # %% ../../nbs/13_features.pipeline.ipynb #d7797359
 def build_features(bars:pd.DataFrame, # OHLCV bars indexed by UTC open time
                    groups:Sequence[str]=("technical", "microstructure", "derivatives"), # Feature groups to compute
@@ -120,7 +132,7 @@ def build_features(bars:pd.DataFrame, # OHLCV bars indexed by UTC open time
             parts.append(_run_task(g, bars, kw)); bar.update()
     else:
         parts = []
-        for p in Parallel(n_jobs=n_jobs, return_as="generator")(delayed(_run_task)(g, bars, kw) for g, kw in tasks):
+        for p in Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")(delayed(_run_task)(g, bars, kw) for g, kw in tasks):
             parts.append(p); bar.update()
     bar.close()
     names = [c for p in parts for c in p.columns]
@@ -134,7 +146,7 @@ def build_features(bars:pd.DataFrame, # OHLCV bars indexed by UTC open time
         out = out[[c for g in groups for c in by_group[g]]]
     out.attrs = {"warmup": {k: v for p in parts for k, v in p.attrs["warmup"].items()}, "groups": by_group,
                  "symbol": bars.attrs.get("symbol"), "interval": bars.attrs.get("interval")}
-    inf = [c for p in parts for c, bad in zip(p.columns, np.isinf(p.to_numpy()).any(axis=0)) if bad]  # per part: no 2-D copy
+    inf = [c for p in parts for c, bad in zip(p.columns, _inf_columns(p.to_numpy(dtype="float64"))) if bad]  # per part: no 2-D copy
     if inf:
         log.warning("infinite values turned into NaN in %s", inf)
         out = out.replace([np.inf, -np.inf], np.nan)

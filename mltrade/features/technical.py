@@ -293,7 +293,7 @@ def _fill_talib(spec:TalibSpec, ctx:_BarContext, dests:list[np.ndarray]):
     for (_, kind, i), d in zip(spec.outs, dests): _apply_kind(kind, outs, i, ctx, d)
 
 # %% ../../nbs/10_features.technical.ipynb #c3afef80
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def rolling_moments(x:np.ndarray, # Values (NaN makes every window containing it NaN)
                     w:int): # Window length (bars)
     "Rolling mean, std (ddof 1), skew and excess kurtosis (pandas' bias corrections), each window read afresh"
@@ -322,7 +322,7 @@ def rolling_moments(x:np.ndarray, # Values (NaN makes every window containing it
     return out
 
 # %% ../../nbs/10_features.technical.ipynb #89d66c7d
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def window_sum(x:np.ndarray, # Values (NaN makes every window containing it NaN)
                w:int) -> np.ndarray: # Window length
     "Sum of each window of `w` values: running sum refreshed every `w` steps; exact 0 for all-zero windows"
