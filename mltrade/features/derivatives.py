@@ -176,7 +176,7 @@ def liquidation_proxies(bars:pd.DataFrame, # Bars indexed by UTC open time
         warm[f"liq_long_proxy_{w}"] = warm[f"liq_short_proxy_{w}"] = w + 1
     if oi is not None:
         s = _series(oi, "open_interest", "oi")
-        drop = (-pd.Series(np.log(asof_events(s, bars, 2 * bar_interval(bars))), index=bars.index).diff()).clip(lower=0)
+        drop = (-pd.Series(np.log(asof_events(s, bars, 2 * bar_interval(bars))), index=bars.index).diff()).clip(lower=0) + 0.0  # no -0.0
         cols["liq_long_oi"] = drop.where(r < 0, 0.0).where(drop.notna()).to_numpy()
         cols["liq_short_oi"] = drop.where(r > 0, 0.0).where(drop.notna()).to_numpy()
         warm["liq_long_oi"] = warm["liq_short_oi"] = 1
