@@ -70,3 +70,39 @@ def _demo(args) -> int:
     get_logger("cli").info("demo started", extra={"home": str(s.home), "seed": s.seed})
     print(f"run {current_run_id()}: settings resolved, directories ready under {s.home}, seeds {dataclasses.asdict(seeds)}")
     return 0
+
+# %% ../nbs/80_cli.ipynb #e89938bd
+def _fetch_args(p:argparse.ArgumentParser) -> None:
+    p.add_argument("symbol", help="Binance symbol, e.g. BTCUSDT")
+    p.add_argument("interval", help="Binance interval, e.g. 1h")
+    p.add_argument("--start", help="first open time, UTC (e.g. 2024-01-01); default: the first bar the source has")
+    p.add_argument("--end", help="open times before this, UTC; default: the last closed bar")
+    p.add_argument("--source", default="auto", help="auto, binance, yfinance, cache or sample (default: auto)")
+    p.add_argument("--market", default="spot", help="spot or usdm (default: spot)")
+    p.add_argument("--base-url", help="Binance server root, e.g. http://127.0.0.1:8900 (default: settings, else Binance)")
+    p.add_argument("--max-retries", type=int, default=5, help="retries of a transient failure per request (default: 5)")
+
+def _fetch(args) -> int:
+    from tqdm import tqdm
+    from mltrade.core import get_settings
+    from mltrade.data.binance import BinanceClient
+    from mltrade.data.schema import INTERVALS, check_interval, check_time_range
+    from mltrade.data.sources import load_bars
+    check_interval(args.interval)
+    start, end = check_time_range(args.start, args.end)
+    td = INTERVALS[args.interval]
+    total = int((end - start) / td) if start is not None and end is not None and td is not None else None
+    client = BinanceClient(args.base_url or get_settings().binance_base_url, max_retries=args.max_retries) if args.source in ("auto", "binance") else None
+    with tqdm(total=total, unit="bar", desc=f"{args.symbol} {args.interval}", file=sys.stderr, mininterval=0.5) as bar:
+        bars = load_bars(args.symbol, args.interval, start, end, source=args.source, market=args.market, client=client,
+                         progress=lambda n, last: bar.update(n))
+        if total is not None: bar.update(max(0, total - bar.n))
+    rep = bars.attrs.get("report", {})
+    print(json.dumps({"symbol": bars.attrs.get("symbol"), "interval": args.interval, "source": bars.attrs.get("source"), "rows": len(bars),
+                      "first": str(bars.index[0]), "last": str(bars.index[-1]), "missing_bars": rep.get("missing_bars"),
+                      "gaps": len(rep.get("gaps", [])), "cache": bars.attrs.get("cache"), "derived_columns": bars.attrs.get("derived_columns", []),
+                      "absent_columns": bars.attrs.get("absent_columns", [])}))
+    return 0
+
+_fetch.add_args = _fetch_args  # type: ignore[attr-defined]
+command("fetch", "download bars into the local cache (Binance, then yfinance) with a progress bar")(_fetch)

@@ -45,6 +45,9 @@ def check_clean():
     changed = [k for k, v in digests("nbs/**/*.ipynb").items() if before.get(k) != v]
     if rc: return False, f"nbdev-clean exited {rc}"
     if changed: return False, "notebooks not clean (outputs or metadata left in); nbdev-clean rewrote: " + ", ".join(changed)
+    with_outputs = [k for k in before if any(c.get("outputs") for c in json.loads((ROOT/k).read_text())["cells"])]
+    if with_outputs: return False, ("notebooks not clean: saved with outputs (the docs workflow executes them; clear with "
+                                    "`python scripts/nbpy.py strip <nb>`): " + ", ".join(with_outputs))
     return True, f"{len(before)} notebooks"
 
 @check("library in sync (nbdev-export changes nothing)")
