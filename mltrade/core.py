@@ -6,7 +6,7 @@ Docs: https://mltrade.github.io/mltrade/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #d65e2f4e
 from __future__ import annotations
-import contextlib, contextvars, dataclasses, datetime as dt, hashlib, json, logging, os, random, sys, tempfile, tomllib, uuid
+import contextlib, contextvars, dataclasses, datetime as dt, hashlib, json, logging, os, random, stat, sys, tempfile, tomllib, uuid
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -93,12 +93,16 @@ def _convert(key:str, value, source:str):
     "Convert `value` for setting `key` to the field's type, raising `ConfigError` that names `key` and `source`"
     if key not in _FIELDS: raise ConfigError(f"unknown setting (from {source}); known: {', '.join(_FIELDS)}", field=key)
     kind = str(_FIELDS[key].type)
-    if value is None or value == "": return None if "None" in kind else value
-    try:
-        if kind.startswith("int"): return int(value) if not isinstance(value, float) or value.is_integer() else int("x")
-        if "Path" in kind: return Path(str(value))
-        return str(value)
-    except (TypeError, ValueError): raise ConfigError(f"expected {kind.split('|')[0]}, got {value!r} (from {source})", field=key) from None
+    if value is None or value == "":
+        if "None" in kind: return None
+        raise ConfigError(f"must not be empty (from {source})", field=key)
+    bad = ConfigError(f"expected {kind.split('|')[0]}, got {value!r} (from {source})", field=key)
+    if kind.startswith("int"):
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()): raise bad
+        try: return int(value)
+        except (TypeError, ValueError): raise bad from None
+    if not isinstance(value, (str, os.PathLike) if "Path" in kind else str): raise bad
+    return Path(value) if "Path" in kind else value
 
 def _read_config_file(path:Path) -> dict:
     "Read a TOML or YAML settings file; paths in it are made relative to the file"
@@ -110,8 +114,8 @@ def _read_config_file(path:Path) -> dict:
             d = yaml.safe_load(text) or {}
         else: d = tomllib.loads(text)
     except Exception as e: raise ConfigError(f"cannot parse {path}: {e}", field=str(path)) from None
-    if not isinstance(d, dict): raise ConfigError(f"{path} must hold a mapping of settings", field=str(path))
-    d = d.get("mltrade", d)
+    d = d.get("mltrade", d) if isinstance(d, dict) else d
+    if not isinstance(d, dict): raise ConfigError("must hold a mapping of settings (at the top level or under `mltrade`)", field=str(path))
     out = {k: _convert(k, v, str(path)) for k, v in d.items()}
     return {k: (path.parent/v if isinstance(v, Path) and not v.expanduser().is_absolute() else v) for k, v in out.items()}
 
@@ -248,7 +252,8 @@ def atomic_write(path:str|Path, # Target file; its directory is created if missi
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, mode) as f:
+        os.fchmod(fd, stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask())
+        with os.fdopen(fd, mode, encoding="utf-8" if mode == "w" else None) as f:
             yield f
             f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -258,6 +263,13 @@ def atomic_write(path:str|Path, # Target file; its directory is created if missi
     except BaseException:
         with contextlib.suppress(FileNotFoundError): os.unlink(tmp)
         raise
+
+def _umask() -> int:
+    "The process umask, read without changing it where /proc allows (setting it to read it races with other threads)"
+    with contextlib.suppress(OSError, StopIteration, ValueError):
+        return int(next(l for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("Umask:")).split()[1], 8)
+    m = os.umask(0o022); os.umask(m)
+    return m
 
 def atomic_write_bytes(path:str|Path, data:bytes) -> Path:
     "Write `data` to `path` atomically"
