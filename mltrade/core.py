@@ -104,9 +104,10 @@ def _convert(key:str, value, source:str):
     if not isinstance(value, (str, os.PathLike) if "Path" in kind else str): raise bad
     return Path(value) if "Path" in kind else value
 
+# %% ../nbs/00_core.ipynb #f8409239
 def _read_config_file(path:Path) -> dict:
     "Read a TOML or YAML settings file; paths in it are made relative to the file"
-    if not path.exists(): raise ConfigError(f"config file not found: {path}", field="MLTRADE_CONFIG")
+    if not path.exists(): raise ConfigError(f"file not found: {path}", field="config")
     text = path.read_text()
     try:
         if path.suffix in (".yaml", ".yml"):
@@ -142,7 +143,8 @@ def get_settings() -> Settings:
     if s is None: s = _settings[0] = load_settings()
     return s
 
-def set_settings(settings:Settings|None=None, **overrides) -> Settings:
+def set_settings(settings:Settings|None=None, # Settings to install (default: freshly loaded ones)
+                 **overrides) -> Settings: # Fields to replace in them
     "Replace the process-wide settings with `settings` (or the loaded ones) updated by `overrides`"
     s = settings or load_settings()
     s = _settings[0] = dataclasses.replace(s, **overrides) if overrides else s
@@ -155,11 +157,12 @@ def derive_seed(seed:int, # Master seed
     check_range("seed", seed, lo=0)
     return int.from_bytes(hashlib.sha256(f"{int(seed)}:{name}".encode()).digest()[:4], "little") & 0x7FFFFFFF
 
+# %% ../nbs/00_core.ipynb #5d8ce35a
 @dataclasses.dataclass(frozen=True)
 class Seeds:
     "Seeds handed out by `seed_everything`"
     seed: int; numpy: int; torch: int; xgboost: int; optuna: int
-    def rng(self, name:str="default") -> np.random.Generator:
+    def rng(self, name:str="default") -> np.random.Generator: # Component name, e.g. "bootstrap"
         "A fresh NumPy generator for component `name`"
         return np.random.default_rng(derive_seed(self.seed, name))
 
@@ -205,6 +208,7 @@ def run_context(run_id:str|None=None) -> Iterator[str]: # Run id to use (default
     try: yield rid
     finally: _run_id.reset(token)
 
+# %% ../nbs/00_core.ipynb #d197a0b7
 class JsonFormatter(logging.Formatter):
     "Format a record as one JSON object: ts, level, logger, msg, run_id, extra fields, exception"
     def format(self, record:logging.LogRecord) -> str:
@@ -220,7 +224,7 @@ class _RunIdFilter(logging.Filter):
         return True
 
 # %% ../nbs/00_core.ipynb #897749ab
-def get_logger(name:str="mltrade") -> logging.Logger:
+def get_logger(name:str="mltrade") -> logging.Logger: # Usually `__name__`; put under `mltrade.` if it is not already
     "The logger for `name`, under the `mltrade` hierarchy"
     return logging.getLogger(name if name.startswith("mltrade") else f"mltrade.{name}")
 
@@ -243,6 +247,13 @@ def configure_logging(level:str|None=None, # Log level (default: settings)
     return root
 
 # %% ../nbs/00_core.ipynb #dfbd4439
+def _umask() -> int:
+    "The process umask, read without changing it where /proc allows (setting it to read it races with other threads)"
+    with contextlib.suppress(OSError, StopIteration, ValueError):
+        return int(next(l for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("Umask:")).split()[1], 8)
+    m = os.umask(0o022); os.umask(m)
+    return m
+
 @contextlib.contextmanager
 def atomic_write(path:str|Path, # Target file; its directory is created if missing
                  mode:str="wb") -> Iterator[Any]: # "wb" or "w"
@@ -264,19 +275,15 @@ def atomic_write(path:str|Path, # Target file; its directory is created if missi
         with contextlib.suppress(FileNotFoundError): os.unlink(tmp)
         raise
 
-def _umask() -> int:
-    "The process umask, read without changing it where /proc allows (setting it to read it races with other threads)"
-    with contextlib.suppress(OSError, StopIteration, ValueError):
-        return int(next(l for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("Umask:")).split()[1], 8)
-    m = os.umask(0o022); os.umask(m)
-    return m
-
-def atomic_write_bytes(path:str|Path, data:bytes) -> Path:
+# %% ../nbs/00_core.ipynb #da4e5c3c
+def atomic_write_bytes(path:str|Path, # Target file
+                       data:bytes) -> Path: # The whole new content
     "Write `data` to `path` atomically"
     with atomic_write(path) as f: f.write(data)
     return Path(path)
 
-def sha256_file(path:str|Path, chunk:int=1<<20) -> str:
+def sha256_file(path:str|Path, # File to hash
+                chunk:int=1<<20) -> str: # Bytes read at a time
     "Hex SHA-256 of the file at `path`"
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -284,7 +291,7 @@ def sha256_file(path:str|Path, chunk:int=1<<20) -> str:
     return h.hexdigest()
 
 # %% ../nbs/00_core.ipynb #d5fc77da
-def ensure_dirs(settings:Settings|None=None) -> Settings:
+def ensure_dirs(settings:Settings|None=None) -> Settings: # Settings whose directories to create (default: `get_settings()`)
     "Create the home, cache, artifacts and reports directories of `settings`"
     s = settings or get_settings()
     for p in (s.home, s.cache_dir, s.artifacts_dir, s.reports_dir): Path(p).mkdir(parents=True, exist_ok=True)  # type: ignore[arg-type]
