@@ -342,7 +342,7 @@ def agg_trades(self:BinanceClient, symbol:str, # Binance symbol
             rows.extend(keep)
             if progress is not None and keep: progress(len(keep), ms_to_utc([keep[-1]["T"]])[0])
             if len(keep) < len(page) or len(page) < limit: break
-            next_id = int(page[-1]["a"]) + 1
+            next_id = max(int(r["a"]) for r in page) + 1    # pages are not trusted to be in order
     df = _agg_frame(rows) if rows else _agg_frame([])
     df = df.sort_values("trade_id", kind="stable") if not df["trade_id"].is_monotonic_increasing else df
     df = df[~df["trade_id"].duplicated()]
@@ -351,7 +351,7 @@ def agg_trades(self:BinanceClient, symbol:str, # Binance symbol
                 "note": "trade_id is Binance's aggregate trade id; is_buyer_maker=True means the taker sold"}
     return df
 
-# %% ../../nbs/01_data.binance.ipynb #fb641c11
+# %% ../../nbs/01_data.binance.ipynb #fd312fc5
 @patch
 def depth(self:BinanceClient, symbol:str, limit:int=100, market:str="spot") -> DepthCapture:
     "An order-book snapshot: last_update_id, bids and asks (best first); no diff updates"
