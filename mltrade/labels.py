@@ -222,14 +222,15 @@ def _order_state(a:np.ndarray) -> int:
 
 # %% ../nbs/20_labels.ipynb #683d0a6b
 _NAT = np.iinfo(np.int64).min
+_BARRIERS = np.array(["pt", "sl", "vertical", None], dtype=object)   # barrier code 0, 1, 2; -1 (unresolved) picks the last
 
 def _labels_frame(x:_BarrierInputs, t1:np.ndarray, ret:np.ndarray, label:np.ndarray, code:np.ndarray) -> pd.DataFrame:
     "Assemble the labels from first-touch times `t1` (int64 in the bars' unit, NaT sentinel), returns, labels and barrier codes"
     ends = pd.DatetimeIndex(t1.view(f"M8[{x.index.unit}]"))
     if x.index.tz is not None: ends = ends.tz_localize("UTC").tz_convert(x.index.tz)
     events = x.events.rename("t0")
-    out = pd.DataFrame({"t1": ends, "ret": ret, "label": label}, index=events, copy=False)
-    out.insert(3, "barrier", pd.Series(np.array(["pt", "sl", "vertical", None], dtype=object)[code], index=events, dtype=object, copy=False))
+    barrier = pd.Series(_BARRIERS[code], index=events, dtype=object, copy=False)
+    out = pd.DataFrame({"t1": ends, "ret": ret, "label": label, "barrier": barrier}, index=events, copy=False)   # one frame, no insert
     out.attrs["dropped_events"] = x.dropped
     return out
 
