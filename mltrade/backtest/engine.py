@@ -46,7 +46,9 @@ def backtest_reference(close, open_, target, slippage, funding, volume, fees:flo
             e0 = cash + units * o
             tgt = pending if e0 > 0 else 0.0
             s = slippage[t - 1]
-            if impact > 0: s += impact * math.sqrt(abs(tgt * e0 / o - units) * o / volume[t - 1])
+            if impact > 0:
+                s += impact * math.sqrt(abs(tgt * e0 / o - units) * o / volume[t - 1])
+                if s >= 1 or abs(tgt) * (s + fees * (1 + s)) >= 1: raise ValueError("impact", 0, t, s)   # no fill price reaches the target
             u1 = _target_units(units, e0, o, tgt, s, fees)
             if u1 != units:
                 price = o * (1 + s) if u1 > units else o * (1 - s)
@@ -183,7 +185,9 @@ def _simulate_nb(close, open_, target, slip, fund, vol, fees, impact, max_lev, m
                 o = open_[jc, t]
                 tgt = pending if cash + u * o > 0 else 0.0
                 s = slip[js, t - 1 if slip_by_bar else 0]
-                if impact > 0: s += impact * math.sqrt(abs(tgt * (cash + u * o) / o - u) * o / vol[jv, t - 1])
+                if impact > 0:
+                    s += impact * math.sqrt(abs(tgt * (cash + u * o) / o - u) * o / vol[jv, t - 1])
+                    if s >= 1.0 or abs(tgt) * (s + fees * (1.0 + s)) >= 1.0: raise ValueError("impact", j, t, s)
                 cash, u, nf, nt = _fill(j, t, cash, u, o, tgt, s, fees, reason, fills, nf, trades, nt, tr)
                 held, force = pending, False
             c = close[jc, t]                                           # close: funding, then mark
@@ -410,6 +414,7 @@ def backtest(close:pd.Series|pd.DataFrame, # Close prices: a Series (shared by a
     if open is None: op = np.ascontiguousarray(np.concatenate([cl[:, :1], cl[:, :-1]], axis=1))
     else:
         op = _frame(open, index, columns, "open")
+        if op.shape[1] == 1: raise ParameterError("must be open prices per bar (a Series or DataFrame), not one number", field="open")
         if op.shape[0] != cl.shape[0]: raise ParameterError("must have the same columns as close", field="open")
         _check_prices(op, index, "open")
     check_range("fees", fees, 0, 1, hi_open=True)
@@ -425,6 +430,7 @@ def backtest(close:pd.Series|pd.DataFrame, # Close prices: a Series (shared by a
     if impact > 0:
         if volume is None: raise ParameterError("is required when impact > 0", field="volume")
         vo = _frame(volume, index, columns, "volume")
+        if vo.shape[1] == 1: vo = np.full((1, len(index)), vo[0, 0])          # one number: the same volume on every bar
         if (vo <= 0).any(): raise DataError("must be > 0 where impact is charged", field="volume")
     else: vo = np.ones((1, 1))
     lev = math.inf if max_leverage is None else check_range("max_leverage", max_leverage, lo=0, lo_open=True)
@@ -436,8 +442,16 @@ def backtest(close:pd.Series|pd.DataFrame, # Close prices: a Series (shared by a
     if worst >= 1: raise ParameterError(f"|target| x (slippage + fees) reaches {worst:.3g}: a target cannot be reached at that cost", field="fees")
     if periods_per_year is None and isinstance(index, pd.DatetimeIndex): periods_per_year = infer_periods_per_year(index)
     elif periods_per_year is not None: check_range("periods_per_year", periods_per_year, lo=0, lo_open=True)
-    equity, units, fills, trades, stops = _run_kernel(cl, op, target, sl, fu, vo, float(fees), float(impact), float(lev), float(dd),
-                                                      -1 if pause_bars is None else int(pause_bars), float(init_cash))
+    try:
+        equity, units, fills, trades, stops = _run_kernel(cl, op, target, sl, fu, vo, float(fees), float(impact), float(lev), float(dd),
+                                                          -1 if pause_bars is None else int(pause_bars), float(init_cash))
+    except ValueError as e:                                                # the kernel's only error: impact made an order unfillable
+        if not (e.args and e.args[0] == "impact"): raise
+        _, j, t, s = e.args
+        col = f" in column {columns[j]!r}" if is_frame else ""
+        raise ParameterError(f"slippage with impact reached {s:.3g} on the order filled at {index[t]}{col}: too large for the volume of the "
+                             f"bar before; a fill price must stay positive and the target reachable (lower impact, or check the volume)",
+                             field="impact") from None
     if is_frame:
         wrap = lambda a: pd.DataFrame(a.T, index=index, columns=positions.columns, copy=False)
     else:
