@@ -81,6 +81,7 @@ class Settings:
         for f, d in (("cache_dir", "cache"), ("artifacts_dir", "mlartifacts"), ("reports_dir", "reports")):
             object.__setattr__(self, f, fix(getattr(self, f), d))
         if self.mlflow_uri is None: object.__setattr__(self, "mlflow_uri", f"sqlite:///{home/'mlflow.db'}")
+        object.__setattr__(self, "log_level", str(self.log_level).upper())   # MLTRADE_LOG_LEVEL=debug is what people type
         check_choice("log_level", self.log_level, ("DEBUG", "INFO", "WARNING", "ERROR"))
         check_choice("log_format", self.log_format, ("json", "text"))
         for f in ("seed", "cache_ttl_seconds", "n_jobs"):
