@@ -35,10 +35,11 @@ def best_cpu(fn, repeat:int) -> float:
     return min(times)
 
 def compile_seconds() -> float:
-    "Time to compile the labeler's kernel from scratch (a fresh, uncached dispatcher)"
-    fresh = numba.njit(L._first_touch.py_func)
+    "Time to compile the labeler's kernel and its scan from scratch (fresh, uncached dispatchers)"
+    scan, fresh = numba.njit(L._first_reach.py_func), numba.njit(L._first_touch.py_func)
     c = np.linspace(100, 101, 50)
     t = time.perf_counter()
+    scan(c, c, 101.0, 99.0, 1, 50)
     fresh(c, c, c, np.arange(50, dtype=np.int64), np.arange(5, dtype=np.int64), np.full(5, 0.01), np.ones(1), False, 0.0, 5, 1.0, 1.0, 10, False)
     return time.perf_counter() - t
 

@@ -78,7 +78,7 @@ def _fetch_args(p:argparse.ArgumentParser) -> None:
     p.add_argument("--start", help="first open time, UTC (e.g. 2024-01-01); default: the first bar the source has")
     p.add_argument("--end", help="open times before this, UTC; default: the last closed bar")
     p.add_argument("--source", default="auto", help="auto, binance, yfinance, cache or sample (default: auto)")
-    p.add_argument("--market", default="spot", help="spot or usdm (default: spot)")
+    p.add_argument("--market", help="spot or usdm (default: spot; for --source sample, the bundled series' own market)")
     p.add_argument("--base-url", help="Binance server root, e.g. http://127.0.0.1:8900 (default: settings, else Binance)")
     p.add_argument("--max-retries", type=int, default=5, help="retries of a transient failure per request (default: 5)")
 
@@ -96,9 +96,10 @@ def _fetch(args) -> int:
     with tqdm(total=total, unit="bar", desc=f"{args.symbol} {args.interval}", file=sys.stderr, mininterval=0.5) as bar:
         bars = load_bars(args.symbol, args.interval, start, end, source=args.source, market=args.market, client=client,
                          progress=lambda n, last: bar.update(n))
-        if total is not None: bar.update(max(0, total - bar.n))
+        fetched = bar.n
     rep = bars.attrs.get("report", {})
     print(json.dumps({"symbol": bars.attrs.get("symbol"), "interval": args.interval, "source": bars.attrs.get("source"), "rows": len(bars),
+                      "fetched": fetched,
                       "first": str(bars.index[0]), "last": str(bars.index[-1]), "missing_bars": rep.get("missing_bars"),
                       "gaps": len(rep.get("gaps", [])), "cache": bars.attrs.get("cache"), "derived_columns": bars.attrs.get("derived_columns", []),
                       "absent_columns": bars.attrs.get("absent_columns", [])}))

@@ -222,14 +222,15 @@ def _order_state(a:np.ndarray) -> int:
 
 # %% ../nbs/20_labels.ipynb #683d0a6b
 _NAT = np.iinfo(np.int64).min
+_BARRIERS = np.array(["pt", "sl", "vertical", None], dtype=object)   # barrier code 0, 1, 2; -1 (unresolved) picks the last
 
 def _labels_frame(x:_BarrierInputs, t1:np.ndarray, ret:np.ndarray, label:np.ndarray, code:np.ndarray) -> pd.DataFrame:
     "Assemble the labels from first-touch times `t1` (int64 in the bars' unit, NaT sentinel), returns, labels and barrier codes"
     ends = pd.DatetimeIndex(t1.view(f"M8[{x.index.unit}]"))
     if x.index.tz is not None: ends = ends.tz_localize("UTC").tz_convert(x.index.tz)
     events = x.events.rename("t0")
-    out = pd.DataFrame({"t1": ends, "ret": ret, "label": label}, index=events, copy=False)
-    out.insert(3, "barrier", pd.Series(np.array(["pt", "sl", "vertical", None], dtype=object)[code], index=events, dtype=object, copy=False))
+    barrier = pd.Series(_BARRIERS[code], index=events, dtype=object, copy=False)
+    out = pd.DataFrame({"t1": ends, "ret": ret, "label": label, "barrier": barrier}, index=events, copy=False)   # one frame, no insert
     out.attrs["dropped_events"] = x.dropped
     return out
 
@@ -261,6 +262,21 @@ def triple_barrier_reference(close:pd.Series, events, target, pt_sl=(1.0, 1.0), 
     return _labels_frame(x, np.array(t1, dtype=np.int64), np.array(ret), np.array(label), np.array(code, dtype=np.int8))
 
 # %% ../nbs/20_labels.ipynb #801d693a
+_U1, _U2, _U3, _U4 = (np.uint64(k) for k in range(1, 5))
+
+@numba.njit(cache=True, nogil=True)
+def _first_reach(hi:np.ndarray, lo:np.ndarray, up:float, dn:float, start:int, stop:int) -> np.int64:
+    "First bar j in [start, stop) with hi[j] >= up or lo[j] <= dn, else -1 (four bars per branch, then bar by bar)"
+    j, end = np.uint64(start), np.uint64(stop)                   # unsigned: no negative-index check in the hot loop
+    while j + _U4 <= end:
+        if ((hi[j] >= up) | (lo[j] <= dn) | (hi[j + _U1] >= up) | (lo[j + _U1] <= dn)
+                | (hi[j + _U2] >= up) | (lo[j + _U2] <= dn) | (hi[j + _U3] >= up) | (lo[j + _U3] <= dn)): break
+        j += _U4
+    while j < end:
+        if (hi[j] >= up) | (lo[j] <= dn): return np.int64(j)
+        j += _U1
+    return np.int64(-1)
+
 @numba.njit(cache=True, nogil=True)
 def _first_touch(c:np.ndarray, hi:np.ndarray, lo:np.ndarray, times:np.ndarray, pos:np.ndarray, tgt:np.ndarray, side:np.ndarray,
                  has_side:bool, min_ret:float, n_keep:int, pt:float, sl:float, horizon:int, vertical_sign:bool
@@ -274,27 +290,23 @@ def _first_touch(c:np.ndarray, hi:np.ndarray, lo:np.ndarray, times:np.ndarray, p
         if not tg > min_ret: continue
         k += 1
         p, s = pos[i], side[i] if has_side else 1.0
-        j1, hit = np.int64(-1), -1
+        hit = -1
         pt_price = c[p] * (1 + s * pt * tg) if pt > 0 else np.inf * s         # disabled: never reached
         sl_price = c[p] * (1 - s * sl * tg) if sl > 0 else -np.inf * s
         up, dn = (pt_price, sl_price) if s > 0 else (sl_price, pt_price)
         last = n - 1 if horizon < 0 else min(p + horizon, n - 1)
-        j, stop = np.uint64(p + 1), np.uint64(last + 1)           # unsigned: no negative-index check in the hot loop
-        while j < stop:
-            if (hi[j] >= up) | (lo[j] <= dn):
-                hit_up, hit_dn = hi[j] >= up, lo[j] <= dn
-                j1 = np.int64(j)
-                hit = 1 if (hit_up and hit_dn) or (hit_dn if s > 0 else hit_up) else 0   # both on one bar: stop-loss first
-                break
-            j += np.uint64(1)
-        if j1 < 0 and horizon >= 0 and p + horizon <= n - 1: j1, hit = p + horizon, 2
+        j1 = _first_reach(hi, lo, up, dn, p + 1, last + 1)           # strictly after the event, up to the vertical barrier
+        if j1 >= 0:
+            hit_up, hit_dn = hi[j1] >= up, lo[j1] <= dn
+            hit = 1 if (hit_up and hit_dn) or (hit_dn if s > 0 else hit_up) else 0   # both on one bar: stop-loss first
+        elif horizon >= 0 and p + horizon <= n - 1: j1, hit = p + horizon, 2
         code[k] = hit
         if j1 < 0: t1[k], ret[k], label[k] = _NAT, np.nan, np.nan; continue
         t1[k], ret[k] = times[j1], s * (c[j1] / c[p] - 1)
         label[k] = (1.0 if hit == 0 else -1.0) if hit < 2 else (np.sign(ret[k]) if vertical_sign else 0.0)
     return t1, ret, label, code
 
-# %% ../nbs/20_labels.ipynb #6348590d
+# %% ../nbs/20_labels.ipynb #bb37c26c
 def triple_barrier_labels(close:pd.Series, # Prices indexed by bar time
                           events, # Event times (bars of `close`), e.g. from `cusum_events`
                           target:float|pd.Series, # Barrier width as a return, per bar (indexed by bar time) or one number

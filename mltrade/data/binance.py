@@ -13,7 +13,7 @@ import numpy as np, pandas as pd
 import requests
 from fastcore.basics import patch
 
-from ..core import FetchError, ParameterError, check_choice, check_range, get_logger
+from ..core import DataError, FetchError, ParameterError, check_choice, check_range, get_logger
 from .schema import (DepthCapture, check_interval, check_time_range, depth_levels, empty_depth_updates, find_gaps,
                                  klines_to_frame, ms_to_utc)
 
@@ -235,8 +235,6 @@ def _request(self:BinanceClient, market:str, name:str, params:dict, _budget:bool
 # %% ../../nbs/01_data.binance.ipynb #afb9c4c4
 def _ms(t) -> int|None: return None if t is None else int(pd.Timestamp(t).value // 1_000_000)
 
-_check_range = check_time_range
-
 def _clean_pages(df:pd.DataFrame, what:str) -> tuple[pd.DataFrame, int]:
     "Sort by time, drop exact repeats; raise on one time with different rows. Returns (frame, rows dropped)"
     if not df.index.is_monotonic_increasing: df = df.sort_index(kind="stable")
@@ -244,7 +242,6 @@ def _clean_pages(df:pd.DataFrame, what:str) -> tuple[pd.DataFrame, int]:
     rep = df.reset_index().duplicated(keep="first").to_numpy()
     rest = df.index[~rep]
     if rest.has_duplicates:
-        from mltrade.core import DataError
         bad = rest[rest.duplicated()].unique()
         raise DataError(f"the server sent different {what} for the same time, first: {', '.join(map(str, bad[:3]))}", field="open_time", rule="unique")
     return df[~rep], int(rep.sum())
@@ -253,7 +250,7 @@ def _clean_pages(df:pd.DataFrame, what:str) -> tuple[pd.DataFrame, int]:
 def _paged_klines(self:BinanceClient, market:str, name:str, symbol:str, interval:str, start, end, limit:int|None,
                   closed_only:bool, progress:Callable|None) -> pd.DataFrame:
     check_interval(interval)
-    s, e = _check_range(start, end)
+    s, e = check_time_range(start, end)
     limit = limit or MAX_LIMITS[(market, name)]
     check_range("limit", limit, 1, MAX_LIMITS[(market, name)])
     e_ms = _ms(e)
@@ -324,7 +321,7 @@ def agg_trades(self:BinanceClient, symbol:str, # Binance symbol
               ) -> pd.DataFrame:
     "Aggregate trades indexed by UTC trade time: trade_id (aggregate id), price, qty, quote_qty, is_buyer_maker, first/last trade id"
     check_choice("market", market, ("spot", "usdm")); check_range("limit", limit, 1, MAX_LIMITS[(market, "aggTrades")])
-    s, e = _check_range(start, end)
+    s, e = check_time_range(start, end)
     if s is None: raise ParameterError("is required for aggregate trades (all trades since listing is not a sensible request)", field="start")
     start_ms, end_ms = int(s.value // 1_000_000), int((e if e is not None else pd.Timestamp.now(tz="UTC")).value // 1_000_000)
     first: list = []
@@ -342,7 +339,7 @@ def agg_trades(self:BinanceClient, symbol:str, # Binance symbol
             rows.extend(keep)
             if progress is not None and keep: progress(len(keep), ms_to_utc([keep[-1]["T"]])[0])
             if len(keep) < len(page) or len(page) < limit: break
-            next_id = int(page[-1]["a"]) + 1
+            next_id = max(int(r["a"]) for r in page) + 1    # pages are not trusted to be in order
     df = _agg_frame(rows) if rows else _agg_frame([])
     df = df.sort_values("trade_id", kind="stable") if not df["trade_id"].is_monotonic_increasing else df
     df = df[~df["trade_id"].duplicated()]
@@ -351,7 +348,7 @@ def agg_trades(self:BinanceClient, symbol:str, # Binance symbol
                 "note": "trade_id is Binance's aggregate trade id; is_buyer_maker=True means the taker sold"}
     return df
 
-# %% ../../nbs/01_data.binance.ipynb #fb641c11
+# %% ../../nbs/01_data.binance.ipynb #fd312fc5
 @patch
 def depth(self:BinanceClient, symbol:str, limit:int=100, market:str="spot") -> DepthCapture:
     "An order-book snapshot: last_update_id, bids and asks (best first); no diff updates"
@@ -364,7 +361,7 @@ def depth(self:BinanceClient, symbol:str, limit:int=100, market:str="spot") -> D
 
 @patch
 def _paged_time(self:BinanceClient, market:str, name:str, params:dict, time_key:str, start, end, limit:int) -> list[dict]:
-    s, e = _check_range(start, end)
+    s, e = check_time_range(start, end)
     e_ms = _ms(e)
     cur, end_ms, rows = (_ms(s) or 0), (e_ms - 1 if e_ms is not None else None), []
     while True:

@@ -69,7 +69,7 @@ class BarCache:
     "Parquet files per (source, symbol, interval, period) with a content-hash manifest, TTL on the open period, atomic writes"
     # methods added by the cells below (fastcore's `patch`), declared for type checkers
     _stage_period: Callable[..., dict]; write: Callable[..., list]; _read_table: Callable[..., Any]; _read_entry: Callable[..., pd.DataFrame]
-    read: Callable[..., pd.DataFrame]
+    read: Callable[..., pd.DataFrame]; corrupt_periods: Callable[..., list]
     plan: Callable[..., list]; invalidate: Callable[..., list]; clean: Callable[..., int]
 
     def __init__(self, root:str|Path|None=None, # Cache directory (default: settings.cache_dir)
@@ -222,6 +222,21 @@ def read(self:BarCache, source:str, symbol:str, interval:str, # The series
     out.attrs = {"symbol": symbol, "interval": interval, "source": source, "cache": str(self.root), **attrs}
     return out
 
+@patch
+def corrupt_periods(self:BarCache, source:str, symbol:str, interval:str, # The series
+                    start=None, end=None, # Half-open range of open times (None: every cached period)
+                   ) -> list[str]:
+    "The periods of [start, end) whose file is missing, fails its hash check or does not load: what to invalidate and re-fetch"
+    key = SeriesKey(source, symbol, interval)
+    s, e = to_utc(start, "start"), to_utc(end, "end")
+    bad = []
+    for period, ent in sorted(self.entries(key).items()):
+        p0, p1 = period_bounds(period)
+        if (e is not None and p0 >= e) or (s is not None and p1 <= s): continue
+        try: self._read_table(key.file_key(period), ent)
+        except CacheCorruptError: bad.append(period)
+    return bad
+
 # %% ../../nbs/03_data.cache.ipynb #348b4725
 @patch
 def plan(self:BarCache, source:str, symbol:str, interval:str, # The series
@@ -235,7 +250,7 @@ def plan(self:BarCache, source:str, symbol:str, interval:str, # The series
     if s is None or e is None: raise ParameterError("plan needs both start and end", field="start" if s is None else "end")
     if s >= e: raise ParameterError(f"must be before end ({s} >= {e})", field="start")
     now_ = to_utc(now, "now") or pd.Timestamp.now(tz="UTC")
-    ents = self.entries(key)
+    ents, step = self.entries(key), INTERVALS[interval]
     need: list[tuple[pd.Timestamp, pd.Timestamp]] = []
     for period in periods_between(s, e, interval):
         p0, p1 = period_bounds(period)
@@ -244,7 +259,9 @@ def plan(self:BarCache, source:str, symbol:str, interval:str, # The series
         if ent is None: need.append((lo, hi)); continue
         cf, ct = pd.Timestamp(ent["covered_from"]), pd.Timestamp(ent["covered_to"])
         if lo < cf: need.append((lo, min(cf, hi)))
-        within_ttl = not coverage_only and not ent["closed"] and (now_ - pd.Timestamp(ent["fetched_at"])).total_seconds() < self.ttl
+        fetched = pd.Timestamp(ent["fetched_at"])
+        live = not ent["closed"] and ct + (step if step is not None else pd.DateOffset(months=1)) > fetched   # reached the forming bar
+        within_ttl = not coverage_only and live and (now_ - fetched).total_seconds() < self.ttl
         if hi > ct and not within_ttl: need.append((max(ct, lo), hi))
     merged: list[tuple[pd.Timestamp, pd.Timestamp]] = []
     for a, b_ in sorted(need):

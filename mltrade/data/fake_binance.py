@@ -231,6 +231,20 @@ def _admit(self:FakeBinance, host:str, weight:int, path:str) -> tuple[Fault|None
         return fault, 0, {hdr: str(used)}
 
 # %% ../../nbs/02_data.fake_binance.ipynb #6eb8ed04
+_LOADING = threading.RLock()
+
+def _dataset(maxsize:int):
+    "Cache a dataset loader like `lru_cache`, and load each dataset once however many requests ask for it at the same time"
+    def deco(fn):
+        cached = functools.lru_cache(maxsize=maxsize)(fn)
+        @functools.wraps(fn)
+        def load(*args):
+            with _LOADING: return cached(*args)
+        return load
+    return deco
+
+_capture = _dataset(4)(_read_capture)
+
 _SPOT_KLINES = {("BTCUSDT", "1h"), ("XRPETH", "1m"), ("XRPETH", "5m"), ("ADABTC", "1m")}
 _USDM_KLINES = {("XRPUSDT", "1h"), ("XRPUSDT", "5m")}
 _MARK_KLINES = {("XRPUSDT", "1h")}
@@ -251,7 +265,7 @@ def _table_from(stored:dict[str, Any], interval:str, name:str):
         rows, derived = [r[:5] + ["0", r[6], "0", 0, "0", "0", "0"] for r in rows], []
     return times, rows, derived
 
-@functools.lru_cache(maxsize=64)
+@_dataset(64)
 def _sample_klines(market:str, name:str, symbol:str, interval:str):
     "Kline table of a bundled series (None: symbol not served on this endpoint)"
     if name == "markPriceKlines":
@@ -274,14 +288,14 @@ def _klines_for(self:FakeBinance, market:str, name:str, symbol:str, interval:str
     with self._lock: self._data[key] = out
     return out
 
-@functools.lru_cache(maxsize=8)
+@_dataset(8)
 def _sample_agg_trades(market:str, symbol:str):
     "(times ms, agg ids, rows as Binance dicts, derived) of the aggregate trades of `symbol`; None if not served"
     if market == "spot" and symbol == "XRPETH":
         with gzip.open(samples_dir()/"freqtrade/trades/XRP_ETH-trades-ccxt-with-raw-binance-aggTrade.json.gz", "rt") as f: raw = json.load(f)
         rows, derived = [r["info"] for r in raw], []
     elif symbol in ("BTCUSDT", "ETHUSDT"):
-        tr = _read_capture(symbol, market).trades
+        tr = _capture(symbol, market).trades
         t = tr.index.as_unit("ns").asi8 // 1_000_000
         p, q, m, tid = tr["price"].to_numpy(), tr["qty"].to_numpy(), tr["is_buyer_maker"].to_numpy(), tr["trade_id"].to_numpy()
         new = np.r_[True, (t[1:] != t[:-1]) | (p[1:] != p[:-1]) | (m[1:] != m[:-1])]   # same time, price and side: one aggregate
@@ -293,19 +307,19 @@ def _sample_agg_trades(market:str, symbol:str):
     else: return None
     return np.array([r["T"] for r in rows], "int64"), np.array([r["a"] for r in rows], "int64"), rows, derived
 
-@functools.lru_cache(maxsize=2)
+@_dataset(2)
 def _sample_exchange_info(market:str) -> dict:
     f = "binance_spot_2021-10-12_exchangeInfo.json.gz" if market == "spot" else "binance_usdm_2021-07-22_exchangeInfo.json.gz"
     with gzip.open(samples_dir()/"binance_rest"/f, "rt") as fh: return json.load(fh)
 
-@functools.lru_cache(maxsize=1)
+@_dataset(1)
 def _sample_funding():
     from mltrade.data.sources import load_funding
     f = load_funding("XRPUSDT")
     t = f.index.as_unit("ns").asi8 // 1_000_000
     return t, [{"symbol": "XRPUSDT", "fundingRate": _fmt(r), "fundingTime": int(ti)} for ti, r in zip(t, f["funding_rate"].to_numpy())]
 
-# %% ../../nbs/02_data.fake_binance.ipynb #e6bb9cc5
+# %% ../../nbs/02_data.fake_binance.ipynb #91488924
 def _ep_klines(self:FakeBinance, market:str, name:str, p:dict):
     sym, iv = _need(p, "symbol"), _need(p, "interval")
     if iv not in INTERVALS: raise _Reject(-1120, _MSG[-1120])
@@ -333,7 +347,7 @@ def _ep_depth(self:FakeBinance, market:str, name:str, p:dict):
     limit = _limit(p, market, name, 100 if market == "spot" else 500)
     if market == "usdm" and limit not in (5, 10, 20, 50, 100, 500, 1000): raise _Reject(-1130, "Data sent for parameter 'limit' is not valid.")
     if sym not in ("BTCUSDT", "ETHUSDT"): raise _Reject(-1121, _MSG[-1121])
-    snap = _read_capture(sym, market).snapshot
+    snap = _capture(sym, market).snapshot
     return {**{k: v for k, v in snap.items() if k not in ("bids", "asks")}, "bids": snap["bids"][:limit], "asks": snap["asks"][:limit]}, {}
 
 def _ep_funding(self:FakeBinance, market:str, name:str, p:dict):
@@ -381,7 +395,7 @@ _ROUTES = {"klines": _ep_klines, "markPriceKlines": _ep_klines, "aggTrades": _ep
            "ping": lambda self, m, n, p: ({}, {}), "time": lambda self, m, n, p: ({"serverTime": int(time.time() * 1000)}, {})}
 _PATHS = {path: (market, name) for (market, name), (path, _) in ENDPOINTS.items()}
 
-# %% ../../nbs/02_data.fake_binance.ipynb #91488924
+# %% ../../nbs/02_data.fake_binance.ipynb #22ef7589
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     fake: FakeBinance

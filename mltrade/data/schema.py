@@ -102,13 +102,16 @@ BAR_RULES: dict[str, str] = {"low <= high": "high", "low <= min(open, close)": "
 def _wide(rule:str, fn) -> pa.Check:
     return pa.Check(fn, name=rule, error=rule)
 
+def _finite() -> pa.Check:
+    return pa.Check(lambda s: np.isfinite(s), error="finite")
+
 def _nonneg(required:bool=True, nullable:bool=False) -> pa.Column:
-    return pa.Column(float, [pa.Check.ge(0, error="non-negative")], nullable=nullable, required=required)
+    return pa.Column(float, [_finite(), pa.Check.ge(0, error="non-negative")], nullable=nullable, required=required)
 
 _tol = lambda x: 1e-9 * np.abs(x)  # float noise allowed when comparing a value parsed from text with another
 
 BARS_SCHEMA = pa.DataFrameSchema(
-    {**{c: pa.Column(float, [pa.Check.gt(0, error="positive price")], nullable=False) for c in PRICE_COLUMNS},
+    {**{c: pa.Column(float, [_finite(), pa.Check.gt(0, error="positive price")], nullable=False) for c in PRICE_COLUMNS},
      "volume": _nonneg(False), "quote_volume": _nonneg(False), "taker_buy_base": _nonneg(False), "taker_buy_quote": _nonneg(False),
      "trades": pa.Column("int64", [pa.Check.ge(0, error="non-negative")], required=False)},
     checks=[_wide("low <= high", lambda d: d["low"] <= d["high"] + _tol(d["high"])),

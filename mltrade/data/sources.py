@@ -405,9 +405,9 @@ def _load_network(source:str, symbol:str, interval:str, start, end, market:str, 
             break
         except CacheCorruptError as err:
             if attempt: raise
-            bad = str(err.field).rsplit("/", 1)[-1]
-            get_logger("data.sources").warning("cache file rejected: re-fetching it", extra=dict(error=str(err)))
-            cache.invalidate(csrc, symbol, interval, [bad]); refetched.append(bad)
+            bad = cache.corrupt_periods(csrc, symbol, interval, s, e)       # every bad file of the range, not just the first
+            get_logger("data.sources").warning("cache files rejected: re-fetching them", extra=dict(periods=bad, error=str(err)))
+            cache.invalidate(csrc, symbol, interval, bad); refetched += bad
     if not len(bars): raise DataError(f"{source} has no {interval} bars for {symbol} in [{s}, {e})", field="symbol")
     attrs = dict(bars.attrs)
     bars, report = validate_bars(bars.drop(columns=[c for c in ("close_time",) if c in bars.columns]), interval)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..core import DataError, check_range, get_logger
 from .microstructure import _ns, asof_before
-from .technical import bar_close_times, bar_interval, check_bars, parse_interval, rolling_moments, window_sum
+from .technical import bar_close_times, bar_interval, check_bars, contiguous, parse_interval, rolling_moments, window_sum
 
 # %% auto #0
 __all__ = ['log', 'asof_events', 'asof_bars', 'funding_features', 'open_interest_features', 'basis_features',
@@ -108,7 +108,7 @@ def open_interest_features(bars:pd.DataFrame, # Bars indexed by UTC open time
     cols, warm = {}, {}
     for k in changes:
         check_range("changes", k, lo=1)
-        cols[f"oi_chg_{k}"], warm[f"oi_chg_{k}"] = lv.diff(k).to_numpy(), k
+        cols[f"oi_chg_{k}"], warm[f"oi_chg_{k}"] = lv.diff(k).where(contiguous(bars, k)).to_numpy(), k   # k bars, not k rows across a gap
     vol = bars["volume"]
     for w in windows:
         check_range("windows", w, lo=2)
@@ -163,7 +163,7 @@ def liquidation_proxies(bars:pd.DataFrame, # Bars indexed by UTC open time
                         windows:Sequence[int]=(24,)) -> pd.DataFrame: # Bars in the trailing volatility and volume statistics
     "Proxies for long and short liquidations from price shocks on heavy volume, and from open-interest drops (no liquidation data exists)"
     check_bars(bars)
-    r = np.log(bars["close"]).diff()
+    r = np.log(bars["close"]).diff().where(contiguous(bars))  # no return across a missing candle
     lv = np.log1p(bars["volume"])
     cols, warm = {}, {}
     for w in windows:
@@ -176,15 +176,16 @@ def liquidation_proxies(bars:pd.DataFrame, # Bars indexed by UTC open time
         warm[f"liq_long_proxy_{w}"] = warm[f"liq_short_proxy_{w}"] = w + 1
     if oi is not None:
         s = _series(oi, "open_interest", "oi")
-        drop = (-pd.Series(np.log(asof_events(s, bars, 2 * bar_interval(bars))), index=bars.index).diff()).clip(lower=0)
-        cols["liq_long_oi"] = drop.where(r < 0, 0.0).where(drop.notna()).to_numpy()
-        cols["liq_short_oi"] = drop.where(r > 0, 0.0).where(drop.notna()).to_numpy()
+        drop = (-pd.Series(np.log(asof_events(s, bars, 2 * bar_interval(bars))), index=bars.index).diff()).clip(lower=0) + 0.0  # no -0.0
+        known = drop.notna() & r.notna()
+        cols["liq_long_oi"] = drop.where(r < 0, 0.0).where(known).to_numpy()
+        cols["liq_short_oi"] = drop.where(r > 0, 0.0).where(known).to_numpy()
         warm["liq_long_oi"] = warm["liq_short_oi"] = 1
     out = pd.DataFrame(cols, index=bars.index)
     out.attrs["warmup"] = warm
     return out
 
-# %% ../../nbs/12_features.derivatives.ipynb #0875691c
+# %% ../../nbs/12_features.derivatives.ipynb #ebd7fe2b
 def derivatives_features(bars:pd.DataFrame, # Bars indexed by UTC open time
                          funding:pd.DataFrame|pd.Series|None=None, # Settled funding rates (`load_funding`)
                          oi:pd.DataFrame|pd.Series|None=None, # Open interest readings (`open_interest`)

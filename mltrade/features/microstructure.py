@@ -15,7 +15,7 @@ import pandas as pd
 from scipy.special import ndtr
 
 from ..core import DataError, ParameterError, check_range, get_logger
-from .technical import bar_close_times, check_bars, parse_interval, window_sum
+from .technical import bar_close_times, check_bars, contiguous, parse_interval, window_sum
 
 # %% auto #0
 __all__ = ['log', 'BOOK_BAR_COLUMNS', 'rolling_cov', 'quote_volume', 'signed_quote_volume', 'roll_spread',
@@ -28,7 +28,7 @@ __all__ = ['log', 'BOOK_BAR_COLUMNS', 'rolling_cov', 'quote_volume', 'signed_quo
 log = get_logger(__name__)
 
 # %% ../../nbs/11_features.microstructure.ipynb #b696af1b
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def rolling_cov(x:np.ndarray, # First series
                 y:np.ndarray, # Second series, same length
                 w:int): # Window length (pairs)
@@ -90,27 +90,34 @@ def _rolling_sum(x:np.ndarray, w:int) -> np.ndarray:
     "Window sums (`technical.window_sum`): a window of zero volume sums to exactly 0, not to a rounding residue"
     return window_sum(np.ascontiguousarray(x, dtype="float64"), w)
 
-def _logret(c:np.ndarray) -> np.ndarray:
+def _logret(c:np.ndarray, adjacent:np.ndarray|None=None) -> np.ndarray:
+    "One-bar log returns; NaN for the first bar and wherever bar t does not directly follow bar t-1"
     r = np.full(len(c), np.nan); r[1:] = np.diff(np.log(c))
+    if adjacent is not None: r[~np.asarray(adjacent, dtype=bool)] = np.nan
     return r
 
 def roll_spread(close:np.ndarray, # Close prices
-                w:int) -> np.ndarray: # Window (pairs of successive changes)
+                w:int, # Window (pairs of successive changes)
+                adjacent:np.ndarray|None=None) -> np.ndarray: # True where bar t directly follows bar t-1 (`technical.contiguous`); None: all do
     "Roll's effective spread as a fraction of price: 2 sqrt(-cov(Δln P_t, Δln P_t-1)), 0 when the covariance is positive"
-    r = _logret(np.asarray(close, dtype="float64"))
+    r = _logret(np.asarray(close, dtype="float64"), adjacent)
     lag = np.full_like(r, np.nan); lag[1:] = r[:-1]
     cov = rolling_cov(r, lag, w)[0]
     return np.where(np.isnan(cov), np.nan, 2 * np.sqrt(np.maximum(-cov, 0.0)))
 
 def corwin_schultz_spread(high:np.ndarray, # Highs
                           low:np.ndarray, # Lows
-                          w:int) -> np.ndarray: # Window over which beta is averaged
+                          w:int, # Window over which beta is averaged
+                          adjacent:np.ndarray|None=None) -> np.ndarray: # True where bar t directly follows bar t-1; None: all do
     "Corwin-Schultz high-low spread estimator (AFML snippet 19.1), a fraction of price"
     h, l = np.asarray(high, dtype="float64"), np.asarray(low, dtype="float64")
     hl2 = np.log(h / l) ** 2
     beta2 = np.full_like(hl2, np.nan); beta2[1:] = hl2[1:] + hl2[:-1]
-    beta = pd.Series(beta2, copy=False).rolling(w, min_periods=w).mean().to_numpy()
     gamma = np.full_like(hl2, np.nan); gamma[1:] = np.log(np.maximum(h[1:], h[:-1]) / np.minimum(l[1:], l[:-1])) ** 2
+    if adjacent is not None:  # no two-bar range across a missing candle
+        gap = ~np.asarray(adjacent, dtype=bool)
+        beta2[gap], gamma[gap] = np.nan, np.nan
+    beta = pd.Series(beta2, copy=False).rolling(w, min_periods=w).mean().to_numpy()
     den = 3 - 2 * math.sqrt(2)
     alpha = np.maximum((np.sqrt(2 * beta) - np.sqrt(beta)) / den - np.sqrt(gamma / den), 0.0)
     alpha[np.isnan(beta) | np.isnan(gamma)] = np.nan
@@ -118,12 +125,13 @@ def corwin_schultz_spread(high:np.ndarray, # Highs
 
 def amihud_illiquidity(close:np.ndarray, # Close prices
                        value:np.ndarray, # Traded value per bar (quote currency)
-                       w:int) -> np.ndarray: # Window (bars)
+                       w:int, # Window (bars)
+                       adjacent:np.ndarray|None=None) -> np.ndarray: # True where bar t directly follows bar t-1; None: all do
     "Amihud illiquidity: mean |log return| per million of traded value over `w` bars (bars without volume skipped)"
-    r, v = _logret(np.asarray(close, dtype="float64")), np.asarray(value, dtype="float64")
+    r, v = _logret(np.asarray(close, dtype="float64"), adjacent), np.asarray(value, dtype="float64")
     ok = (v > 0) & ~np.isnan(r)
     term = np.zeros_like(r); np.divide(np.abs(r) * 1e6, v, out=term, where=ok)
-    term[np.isnan(r)] = np.nan  # the first bar has no return: windows holding it stay NaN
+    term[np.isnan(r)] = np.nan  # no return (the first bar, a gap): windows holding it stay NaN
     num, cnt = _rolling_sum(term, w), _rolling_sum(ok.astype("float64"), w)
     out = np.full_like(r, np.nan); np.divide(num, cnt, out=out, where=cnt > 0)
     return out
@@ -131,9 +139,10 @@ def amihud_illiquidity(close:np.ndarray, # Close prices
 def kyle_lambda(close:np.ndarray, # Close prices
                 signed_value:np.ndarray, # Net buyer-initiated traded value per bar
                 value:np.ndarray, # Traded value per bar
-                w:int) -> np.ndarray: # Window (bars)
+                w:int, # Window (bars)
+                adjacent:np.ndarray|None=None) -> np.ndarray: # True where bar t directly follows bar t-1; None: all do
     "Kyle's lambda per average bar of traded value: OLS slope of log return on signed value over `w` bars, x mean value"
-    r = _logret(np.asarray(close, dtype="float64"))
+    r = _logret(np.asarray(close, dtype="float64"), adjacent)
     c = rolling_cov(np.asarray(signed_value, dtype="float64"), r, w)
     mean_v = pd.Series(np.asarray(value, dtype="float64"), copy=False).rolling(w, min_periods=w).mean().to_numpy()
     out = np.full_like(r, np.nan); np.divide(c[0] * mean_v, c[1], out=out, where=c[1] > 0)
@@ -143,9 +152,10 @@ def kyle_lambda(close:np.ndarray, # Close prices
 def vpin_bvc(close:np.ndarray, # Close prices
              volume:np.ndarray, # Volume per bar
              n:int, # Bars summed
-             sigma_window:int=100) -> np.ndarray: # Bars in the volatility estimate
+             sigma_window:int=100, # Bars in the volatility estimate
+             adjacent:np.ndarray|None=None) -> np.ndarray: # True where bar t directly follows bar t-1; None: all do
     "VPIN with bulk volume classification: sum |V_B - V_S| / sum V over `n` bars, V_B = V Phi(r / sigma)"
-    r, v = _logret(np.asarray(close, dtype="float64")), np.asarray(volume, dtype="float64")
+    r, v = _logret(np.asarray(close, dtype="float64"), adjacent), np.asarray(volume, dtype="float64")
     sd = pd.Series(r, copy=False).rolling(sigma_window, min_periods=sigma_window).std().to_numpy()
     z = np.full_like(r, np.nan); np.divide(r, sd, out=z, where=sd > 0)
     z[(sd == 0) & ~np.isnan(r)] = 0.0  # no volatility: an even split
@@ -166,15 +176,15 @@ def bar_microstructure(bars:pd.DataFrame, # OHLCV bars (taker columns used when 
     o, h, l, c, v = (bars[k].to_numpy(dtype="float64") for k in ("open", "high", "low", "close", "volume"))
     qv = quote_volume(bars)
     sqv, how = signed_quote_volume(bars)
-    taker = "taker_buy_base" in bars
+    taker, adj = "taker_buy_base" in bars, contiguous(bars)
     cols: dict[str, np.ndarray] = {}; warm: dict[str, int] = {}
     with np.errstate(divide="ignore", invalid="ignore"):
         for w in windows:
-            cols[f"roll_spread_{w}"], warm[f"roll_spread_{w}"] = roll_spread(c, w), w + 1
-            cols[f"cs_spread_{w}"], warm[f"cs_spread_{w}"] = corwin_schultz_spread(h, l, w), w
-            cols[f"amihud_{w}"], warm[f"amihud_{w}"] = amihud_illiquidity(c, qv, w), w
-            cols[f"kyle_lambda_{w}"], warm[f"kyle_lambda_{w}"] = kyle_lambda(c, sqv, qv, w), w
-            cols[f"vpin_bvc_{w}"], warm[f"vpin_bvc_{w}"] = vpin_bvc(c, v, w, sigma_window), sigma_window + w - 1
+            cols[f"roll_spread_{w}"], warm[f"roll_spread_{w}"] = roll_spread(c, w, adj), w + 1
+            cols[f"cs_spread_{w}"], warm[f"cs_spread_{w}"] = corwin_schultz_spread(h, l, w, adj), w
+            cols[f"amihud_{w}"], warm[f"amihud_{w}"] = amihud_illiquidity(c, qv, w, adj), w
+            cols[f"kyle_lambda_{w}"], warm[f"kyle_lambda_{w}"] = kyle_lambda(c, sqv, qv, w, adj), w
+            cols[f"vpin_bvc_{w}"], warm[f"vpin_bvc_{w}"] = vpin_bvc(c, v, w, sigma_window, adj), sigma_window + w - 1
             if taker:
                 net = 2 * bars["taker_buy_base"].to_numpy(dtype="float64") - v
                 vs = _rolling_sum(v, w)
@@ -185,7 +195,7 @@ def bar_microstructure(bars:pd.DataFrame, # OHLCV bars (taker columns used when 
     return out
 
 # %% ../../nbs/11_features.microstructure.ipynb #a59ee360
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _tick_rule(price:np.ndarray) -> np.ndarray:
     s = np.zeros(price.shape[0])
     last = 0.0
@@ -238,7 +248,7 @@ def synthetic_trades(n:int, # Number of trades
     return df
 
 # %% ../../nbs/11_features.microstructure.ipynb #60330488
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _volume_buckets(t_ns:np.ndarray, qty:np.ndarray, sign:np.ndarray, bucket:float, anchor_ns:int):
     n = qty.shape[0]
     cap = int(qty.sum() / bucket) + 2
@@ -288,7 +298,7 @@ def volume_bucket_vpin(trades:pd.DataFrame, # Trades with `price, qty` and ideal
     return pd.DataFrame({"buy": buy, "sell": sell, "vpin": imb}, index=pd.DatetimeIndex(pd.to_datetime(t, utc=True), name="time"))
 
 # %% ../../nbs/11_features.microstructure.ipynb #c3b4658a
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _trade_bars(t:np.ndarray, p:np.ndarray, q:np.ndarray, sign:np.ndarray, starts:np.ndarray, ends:np.ndarray):
     m = starts.shape[0]
     out = np.full((5, m), np.nan)  # count, volume, imbalance, vwap_rel, kyle
@@ -399,7 +409,7 @@ def check_depth_sequence(capture, # A `DepthCapture` (snapshot + diff updates)
     return idx
 
 # %% ../../nbs/11_features.microstructure.ipynb #6eb15c08
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _set_level(keys:np.ndarray, qtys:np.ndarray, n:int, key:float, q:float) -> int:
     i = np.searchsorted(keys[:n], key)
     if i < n and keys[i] == key:
@@ -413,7 +423,7 @@ def _set_level(keys:np.ndarray, qtys:np.ndarray, n:int, key:float, q:float) -> i
         n += 1
     return n
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _book_row(bk, bq, nb, ak, aq, na, depths, slope_k, row):
     if nb == 0 or na == 0: return
     bid, ask = bk[nb - 1], -ak[na - 1]
@@ -439,7 +449,7 @@ def _book_row(bk, bq, nb, ak, aq, na, depths, slope_k, row):
         slope += sxy / sxx / 2 if sxx > 0 else np.nan
     row[4 + depths.shape[0]] = slope
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _replay(bid_p, bid_q, ask_p, ask_q, starts, ends, is_bid, price, qty, depths, slope_k):
     cap = bid_p.shape[0] + ask_p.shape[0] + price.shape[0] + 1
     bk, bq, ak, aq = np.empty(cap), np.empty(cap), np.empty(cap), np.empty(cap)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses, inspect, warnings
 from typing import Any, Callable, Sequence
 
+import numba
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
@@ -94,6 +95,17 @@ def _tasks(groups:Sequence[str], options:dict, inputs:dict, split:bool) -> list[
 def _run_task(group:str, bars:pd.DataFrame, kwargs:dict) -> pd.DataFrame:
     return FEATURE_GROUPS[group](bars, **kwargs)
 
+@numba.njit(cache=True, nogil=True)
+def _inf_columns(a:np.ndarray) -> np.ndarray:
+    "Which columns of a 2-D float array hold an infinity (one pass, no temporary array)"
+    out = np.zeros(a.shape[1], dtype=np.bool_)
+    for j in range(a.shape[1]):
+        for i in range(a.shape[0]):
+            if np.isinf(a[i, j]):
+                out[j] = True
+                break
+    return out
+
 # %% ../../nbs/13_features.pipeline.ipynb #d7797359
 def build_features(bars:pd.DataFrame, # OHLCV bars indexed by UTC open time
                    groups:Sequence[str]=("technical", "microstructure", "derivatives"), # Feature groups to compute
@@ -120,7 +132,7 @@ def build_features(bars:pd.DataFrame, # OHLCV bars indexed by UTC open time
             parts.append(_run_task(g, bars, kw)); bar.update()
     else:
         parts = []
-        for p in Parallel(n_jobs=n_jobs, return_as="generator")(delayed(_run_task)(g, bars, kw) for g, kw in tasks):
+        for p in Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")(delayed(_run_task)(g, bars, kw) for g, kw in tasks):
             parts.append(p); bar.update()
     bar.close()
     names = [c for p in parts for c in p.columns]
@@ -134,7 +146,7 @@ def build_features(bars:pd.DataFrame, # OHLCV bars indexed by UTC open time
         out = out[[c for g in groups for c in by_group[g]]]
     out.attrs = {"warmup": {k: v for p in parts for k, v in p.attrs["warmup"].items()}, "groups": by_group,
                  "symbol": bars.attrs.get("symbol"), "interval": bars.attrs.get("interval")}
-    inf = [c for p in parts for c, bad in zip(p.columns, np.isinf(p.to_numpy()).any(axis=0)) if bad]  # per part: no 2-D copy
+    inf = [c for p in parts for c, bad in zip(p.columns, _inf_columns(p.to_numpy(dtype="float64"))) if bad]  # per part: no 2-D copy
     if inf:
         log.warning("infinite values turned into NaN in %s", inf)
         out = out.replace([np.inf, -np.inf], np.nan)
@@ -199,9 +211,23 @@ def _compare(part:pd.DataFrame, full:pd.DataFrame, point, rows_of:Callable, atol
         for i in np.flatnonzero(bad)[:3]: fails.append(dict(point=point, column=c, time=rows[i], truncated=a[i], full=b[i]))
     return worst
 
-def _result(kind:str, points:list, cols:list, fails:list, worst:float) -> AuditResult:
+def _audit(kind:str, fn:Callable, data, n_checks:int, seed:int, candidates:Callable, make_input:Callable, rows_of:Callable,
+           atol:float, rtol:float) -> AuditResult:
+    "The loop both audits share: full run, random points, truncated runs, NaN-aware comparison"
+    check_range("n_checks", n_checks, lo=1)
+    bars = _bars_of(data)
+    full = _call(fn, data)
+    cand = candidates(bars, full)
+    points = [cand[i] for i in sorted(np.random.default_rng(seed).choice(len(cand), size=min(n_checks, len(cand)), replace=False))]
+    fails: list[dict] = []
+    worst = 0.0
+    for pt in points:
+        part = _call(fn, make_input(data, pt))
+        rows = rows_of(part, full, pt)
+        if rows is None: fails.append(dict(point=pt, column="(row)", time=pt, truncated=np.nan, full=np.nan)); continue
+        worst = max(worst, _compare(part, full, pt, rows, atol, rtol, fails))
     f = pd.DataFrame(fails, columns=["point", "column", "time", "truncated", "full"])
-    return AuditResult(not len(f), kind, points, cols, f, worst)
+    return AuditResult(not len(f), kind, points, list(full.columns), f, worst)
 
 # %% ../../nbs/13_features.pipeline.ipynb #f0073795
 def audit_lookahead(fn:Callable, # Feature function: fn(bars) or fn(**data) -> DataFrame indexed by bar open time
@@ -212,21 +238,16 @@ def audit_lookahead(fn:Callable, # Feature function: fn(bars) or fn(**data) -> D
                     rtol:float=1e-9, # Relative tolerance
                     raise_on_fail:bool=True) -> AuditResult: # Raise `LeakageError` on any mismatch
     "Check that features computed from the data known at random bars' closes equal those computed from all data"
-    check_range("n_checks", n_checks, lo=1)
-    bars = _bars_of(data)
-    full = _call(fn, data)
-    cand = np.flatnonzero(full.index.isin(bars.index[:-1]))
-    if not len(cand): raise ParameterError("the feature function returned no row before the last bar to cut at", field="fn")
-    cuts = [full.index[i] for i in sorted(np.random.default_rng(seed).choice(cand, size=min(n_checks, len(cand)), replace=False))]
-    iv, worst = bar_interval(bars), 0.0
-    fails: list[dict] = []
-    for t in cuts:
-        close = t + iv
-        part_data = {k: (v[v.index <= t] if k == "bars" else _truncate(v, close)) for k, v in data.items()} if isinstance(data, dict) else data[data.index <= t]
-        part = _call(fn, part_data)
-        if t not in part.index: fails.append(dict(point=t, column="(row)", time=t, truncated=np.nan, full=np.nan)); continue
-        worst = max(worst, _compare(part, full, t, lambda c, p=part: p.index, atol, rtol, fails))
-    res = _result("lookahead", cuts, list(full.columns), fails, worst)
+    def candidates(bars, full):
+        cand = full.index[full.index.isin(bars.index[:-1])]
+        if not len(cand): raise ParameterError("the feature function returned no row before the last bar to cut at", field="fn")
+        return cand
+    def known_at(data, t):
+        close = t + bar_interval(_bars_of(data))
+        if not isinstance(data, dict): return data[data.index <= t]
+        return {k: (v[v.index <= t] if k == "bars" else _truncate(v, close)) for k, v in data.items()}
+    rows = lambda part, full, t: (lambda c: part.index) if t in part.index else None  # every row of the truncated run (which must reach t)
+    res = _audit("lookahead", fn, data, n_checks, seed, candidates, known_at, rows, atol, rtol)
     if raise_on_fail and not res.passed:
         r = res.failures.iloc[0]
         raise LeakageError(f"{len(res.failed_columns)} column(s) change when later data is added: {res.failed_columns[:10]}; e.g. {r.column} at {r.time}: "
@@ -245,22 +266,19 @@ def audit_warmup(fn:Callable, # Feature function keeping warm-up rows, returning
                  rtol:float=1e-9, # Relative tolerance
                  raise_on_fail:bool=True) -> AuditResult: # Raise `WarmupError` on any mismatch
     "Check every column's declared warm-up: recomputed from later starts, values past it match the full history"
-    check_range("n_checks", n_checks, lo=1)
-    bars = _bars_of(data)
-    full = _call(fn, data)
-    warm = full.attrs.get("warmup")
-    if warm is None: raise ParameterError("the feature function's result carries no attrs['warmup']", field="fn")
-    longest = max([w for w in warm.values() if w >= 0], default=0)
-    hi = len(bars) - longest - 2
-    if hi < 1: raise DataError(f"need more than {longest + 2} bars to test a {longest}-bar warm-up from a later start, got {len(bars)}", field="bars")
-    starts = [bars.index[i] for i in sorted(np.random.default_rng(seed).choice(np.arange(1, hi + 1), size=min(n_checks, hi), replace=False))]
-    fails: list[dict] = []
-    worst = 0.0
-    for s in starts:
-        part = _call(fn, {k: _from_start(v, s) for k, v in data.items()} if isinstance(data, dict) else data[data.index >= s])
-        rows = lambda c, p=part: p.index[warm[c]:] if warm[c] >= 0 else p.index[p[c].notna().to_numpy()]
-        worst = max(worst, _compare(part, full, s, rows, atol, rtol, fails))
-    res = _result("warmup", starts, list(full.columns), fails, worst)
+    def candidates(bars, full):
+        warm = full.attrs.get("warmup")
+        if warm is None: raise ParameterError("the feature function's result carries no attrs['warmup']", field="fn")
+        longest = max([w for w in warm.values() if w >= 0], default=0)
+        if len(bars) - longest - 2 < 1:
+            raise DataError(f"need more than {longest + 2} bars to test a {longest}-bar warm-up from a later start, got {len(bars)}", field="bars")
+        return bars.index[1:len(bars) - longest - 1]
+    def from_start(data, s):
+        return {k: _from_start(v, s) for k, v in data.items()} if isinstance(data, dict) else data[data.index >= s]
+    def rows(part, full, s):  # past each column's warm-up; where a self-marking column (-1) reports a value
+        w = full.attrs["warmup"]
+        return lambda c: part.index[w[c]:] if w[c] >= 0 else part.index[part[c].notna().to_numpy()]
+    res = _audit("warmup", fn, data, n_checks, seed, candidates, from_start, rows, atol, rtol)
     if raise_on_fail and not res.passed:
         r = res.failures.iloc[0]
         raise WarmupError(f"{len(res.failed_columns)} column(s) still depend on the start after their warm-up: {res.failed_columns[:10]}; e.g. {r.column} at "

@@ -20,8 +20,9 @@ from ..core import DataError, ParameterError, check_range, get_logger
 
 # %% auto #0
 __all__ = ['log', 'WARMUP_TOL', 'OHLCV', 'Kind', 'TALIB_SPECS', 'EXTRA_SPECS', 'TECHNICAL_SPECS', 'TECHNICAL_FAMILIES',
-           'check_bars', 'parse_interval', 'bar_interval', 'bar_close_times', 'synthetic_bars', 'TalibSpec',
-           'spec_warmup', 'rolling_moments', 'window_sum', 'window_mean', 'ExtraSpec', 'technical_features']
+           'check_bars', 'parse_interval', 'bar_interval', 'bar_close_times', 'contiguous', 'synthetic_bars',
+           'TalibSpec', 'spec_warmup', 'rolling_moments', 'window_sum', 'window_mean', 'ExtraSpec',
+           'technical_features']
 
 # %% ../../nbs/10_features.technical.ipynb #cad35789
 log = get_logger(__name__)
@@ -75,6 +76,16 @@ def bar_interval(bars:pd.DataFrame) -> pd.Timedelta:
 def bar_close_times(bars:pd.DataFrame) -> pd.DatetimeIndex:
     "When each bar closes: open time + interval (the instant its features become known)"
     return bars.index + bar_interval(bars)
+
+def contiguous(bars:pd.DataFrame, # Bars indexed by UTC open time
+               h:int=1) -> np.ndarray: # Distance in bars
+    "True where bar t opens exactly h intervals after bar t-h, no candle missing between them (False for the first h bars)"
+    ok = np.zeros(len(bars), dtype=bool)
+    if h >= len(bars): return ok
+    t = bars.index
+    if bars.attrs.get("interval") == "1M": ok[h:] = np.asarray((t.year[h:] - t.year[:-h]) * 12 + (t.month[h:] - t.month[:-h])) == h
+    else: ok[h:] = (t.values[h:] - t.values[:-h]) == (h * bar_interval(bars)).to_timedelta64()  # datetime64 of the stored unit
+    return ok
 
 # %% ../../nbs/10_features.technical.ipynb #9092ddfc
 def synthetic_bars(n:int, # Number of bars
@@ -293,7 +304,7 @@ def _fill_talib(spec:TalibSpec, ctx:_BarContext, dests:list[np.ndarray]):
     for (_, kind, i), d in zip(spec.outs, dests): _apply_kind(kind, outs, i, ctx, d)
 
 # %% ../../nbs/10_features.technical.ipynb #c3afef80
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def rolling_moments(x:np.ndarray, # Values (NaN makes every window containing it NaN)
                     w:int): # Window length (bars)
     "Rolling mean, std (ddof 1), skew and excess kurtosis (pandas' bias corrections), each window read afresh"
@@ -322,7 +333,7 @@ def rolling_moments(x:np.ndarray, # Values (NaN makes every window containing it
     return out
 
 # %% ../../nbs/10_features.technical.ipynb #89d66c7d
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def window_sum(x:np.ndarray, # Values (NaN makes every window containing it NaN)
                w:int) -> np.ndarray: # Window length
     "Sum of each window of `w` values: running sum refreshed every `w` steps; exact 0 for all-zero windows"
@@ -374,8 +385,7 @@ def _gapless_diff(ctx:_BarContext, x:np.ndarray, h:int) -> np.ndarray:
     d = np.full(ctx.n, np.nan)
     if h >= ctx.n: return d
     d[h:] = x[h:] - x[:-h]
-    t = ctx.index.values  # datetime64 (UTC), unit as stored
-    d[h:][(t[h:] - t[:-h]) != (h * ctx.interval).to_timedelta64()] = np.nan
+    d[~ctx.cached(("contiguous", h), lambda: contiguous(ctx.bars, h))] = np.nan
     return d
 
 def _returns(h:int) -> ExtraSpec:
@@ -411,6 +421,7 @@ def _range_vol(w:int) -> ExtraSpec:
         park = _rolling(hl * hl, w, "mean") / (4 * math.log(2))
         gk = _rolling(0.5 * hl * hl - (2 * math.log(2) - 1) * co * co, w, "mean")
         jump = np.full(ctx.n, np.nan); jump[1:] = np.log(o[1:] / c[:-1])
+        jump[~ctx.cached(("contiguous", 1), lambda: contiguous(ctx.bars, 1))] = np.nan   # no jump across a missing candle
         k = 0.34 / (1.34 + (w + 1) / (w - 1))
         yz = _rolling(jump, w, "var") + k * _rolling(co, w, "var") + (1 - k) * rs
         for v, d in zip((park, gk, rs, yz), dests): np.sqrt(np.maximum(v, 0.0), out=d)  # GK/YZ can dip below 0 on tiny windows
