@@ -1,19 +1,26 @@
 # Thin wrappers: every target creates .venv on first use and re-installs when pyproject.toml changes.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PY ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.mltrade-installed
+PIP_INSTALL := $(BIN)/python -m pip install --progress-bar off -q
+# pip warns about find-links folders missing on some machines; everything else it says is shown (pipefail keeps its status)
+PIP_QUIET := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+# extra arguments for scripts/check.py, e.g. make test ARGS=--slow
+ARGS ?=
 
 .PHONY: install demo test lint bench clean
 
 $(BIN)/python:
+	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "mltrade needs Python 3.11, and $(PY) is " + sys.version.split()[0] + ": make PY=/path/to/python3.11 ...")'
 	@echo ">>> creating $(VENV) with $(PY) ($$($(PY) --version))"
 	$(PY) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	@echo ">>> installing mltrade (editable) with its dev extras into $(VENV)"
-	$(BIN)/python -m pip install --progress-bar off -q -e '.[dev]' 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+	$(PIP_INSTALL) -e '.[dev]' $(PIP_QUIET)
 	@$(BIN)/python -c "import mltrade, torch, xgboost, talib; print('>>> installed mltrade', mltrade.__version__, '| torch', torch.__version__, '| xgboost', xgboost.__version__, '| TA-Lib', talib.__version__)"
 	@touch $@
 
@@ -23,13 +30,17 @@ demo: install          ## the main job on the bundled sample data (no network)
 	$(BIN)/mltrade demo
 
 test: install          ## every check CI runs, with a summary
-	$(BIN)/python scripts/check.py
+	$(BIN)/python scripts/check.py $(ARGS)
 
 lint: install          ## ruff, bandit, mypy, detect-secrets
 	$(BIN)/python scripts/check.py --only lint
 
-bench: install         ## benchmarks: rows/s and ratios to reference implementations (bench/README.md)
-	$(BIN)/python -m pip install --progress-bar off -q -e '.[dev,bench]' 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+$(VENV)/.mltrade-bench-installed: $(STAMP)
+	@echo ">>> installing the benchmarks' peer libraries (the bench extra) into $(VENV)"
+	$(PIP_INSTALL) -e '.[dev,bench]' $(PIP_QUIET)
+	@touch $@
+
+bench: $(VENV)/.mltrade-bench-installed  ## benchmarks: rows/s and ratios to reference implementations (bench/README.md)
 	$(BIN)/python bench/run.py
 
 clean:                 ## remove generated docs and caches (keeps .venv)

@@ -6,7 +6,7 @@ Docs: https://mltrade.github.io/mltrade/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #d65e2f4e
 from __future__ import annotations
-import contextlib, contextvars, dataclasses, datetime as dt, hashlib, json, logging, os, random, sys, tempfile, tomllib, uuid
+import contextlib, contextvars, dataclasses, datetime as dt, hashlib, json, logging, os, random, stat, sys, tempfile, tomllib, uuid
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -81,6 +81,7 @@ class Settings:
         for f, d in (("cache_dir", "cache"), ("artifacts_dir", "mlartifacts"), ("reports_dir", "reports")):
             object.__setattr__(self, f, fix(getattr(self, f), d))
         if self.mlflow_uri is None: object.__setattr__(self, "mlflow_uri", f"sqlite:///{home/'mlflow.db'}")
+        object.__setattr__(self, "log_level", str(self.log_level).upper())   # MLTRADE_LOG_LEVEL=debug is what people type
         check_choice("log_level", self.log_level, ("DEBUG", "INFO", "WARNING", "ERROR"))
         check_choice("log_format", self.log_format, ("json", "text"))
         for f in ("seed", "cache_ttl_seconds", "n_jobs"):
@@ -93,16 +94,21 @@ def _convert(key:str, value, source:str):
     "Convert `value` for setting `key` to the field's type, raising `ConfigError` that names `key` and `source`"
     if key not in _FIELDS: raise ConfigError(f"unknown setting (from {source}); known: {', '.join(_FIELDS)}", field=key)
     kind = str(_FIELDS[key].type)
-    if value is None or value == "": return None if "None" in kind else value
-    try:
-        if kind.startswith("int"): return int(value) if not isinstance(value, float) or value.is_integer() else int("x")
-        if "Path" in kind: return Path(str(value))
-        return str(value)
-    except (TypeError, ValueError): raise ConfigError(f"expected {kind.split('|')[0]}, got {value!r} (from {source})", field=key) from None
+    if value is None or value == "":
+        if "None" in kind: return None
+        raise ConfigError(f"must not be empty (from {source})", field=key)
+    bad = ConfigError(f"expected {kind.split('|')[0]}, got {value!r} (from {source})", field=key)
+    if kind.startswith("int"):
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()): raise bad
+        try: return int(value)
+        except (TypeError, ValueError): raise bad from None
+    if not isinstance(value, (str, os.PathLike) if "Path" in kind else str): raise bad
+    return Path(value) if "Path" in kind else value
 
+# %% ../nbs/00_core.ipynb #f8409239
 def _read_config_file(path:Path) -> dict:
     "Read a TOML or YAML settings file; paths in it are made relative to the file"
-    if not path.exists(): raise ConfigError(f"config file not found: {path}", field="MLTRADE_CONFIG")
+    if not path.exists(): raise ConfigError(f"file not found: {path}", field="config")
     text = path.read_text()
     try:
         if path.suffix in (".yaml", ".yml"):
@@ -110,8 +116,8 @@ def _read_config_file(path:Path) -> dict:
             d = yaml.safe_load(text) or {}
         else: d = tomllib.loads(text)
     except Exception as e: raise ConfigError(f"cannot parse {path}: {e}", field=str(path)) from None
-    if not isinstance(d, dict): raise ConfigError(f"{path} must hold a mapping of settings", field=str(path))
-    d = d.get("mltrade", d)
+    d = d.get("mltrade", d) if isinstance(d, dict) else d
+    if not isinstance(d, dict): raise ConfigError("must hold a mapping of settings (at the top level or under `mltrade`)", field=str(path))
     out = {k: _convert(k, v, str(path)) for k, v in d.items()}
     return {k: (path.parent/v if isinstance(v, Path) and not v.expanduser().is_absolute() else v) for k, v in out.items()}
 
@@ -138,7 +144,8 @@ def get_settings() -> Settings:
     if s is None: s = _settings[0] = load_settings()
     return s
 
-def set_settings(settings:Settings|None=None, **overrides) -> Settings:
+def set_settings(settings:Settings|None=None, # Settings to install (default: freshly loaded ones)
+                 **overrides) -> Settings: # Fields to replace in them
     "Replace the process-wide settings with `settings` (or the loaded ones) updated by `overrides`"
     s = settings or load_settings()
     s = _settings[0] = dataclasses.replace(s, **overrides) if overrides else s
@@ -151,11 +158,12 @@ def derive_seed(seed:int, # Master seed
     check_range("seed", seed, lo=0)
     return int.from_bytes(hashlib.sha256(f"{int(seed)}:{name}".encode()).digest()[:4], "little") & 0x7FFFFFFF
 
+# %% ../nbs/00_core.ipynb #5d8ce35a
 @dataclasses.dataclass(frozen=True)
 class Seeds:
     "Seeds handed out by `seed_everything`"
     seed: int; numpy: int; torch: int; xgboost: int; optuna: int
-    def rng(self, name:str="default") -> np.random.Generator:
+    def rng(self, name:str="default") -> np.random.Generator: # Component name, e.g. "bootstrap"
         "A fresh NumPy generator for component `name`"
         return np.random.default_rng(derive_seed(self.seed, name))
 
@@ -201,6 +209,7 @@ def run_context(run_id:str|None=None) -> Iterator[str]: # Run id to use (default
     try: yield rid
     finally: _run_id.reset(token)
 
+# %% ../nbs/00_core.ipynb #d197a0b7
 class JsonFormatter(logging.Formatter):
     "Format a record as one JSON object: ts, level, logger, msg, run_id, extra fields, exception"
     def format(self, record:logging.LogRecord) -> str:
@@ -216,7 +225,7 @@ class _RunIdFilter(logging.Filter):
         return True
 
 # %% ../nbs/00_core.ipynb #897749ab
-def get_logger(name:str="mltrade") -> logging.Logger:
+def get_logger(name:str="mltrade") -> logging.Logger: # Usually `__name__`; put under `mltrade.` if it is not already
     "The logger for `name`, under the `mltrade` hierarchy"
     return logging.getLogger(name if name.startswith("mltrade") else f"mltrade.{name}")
 
@@ -239,6 +248,13 @@ def configure_logging(level:str|None=None, # Log level (default: settings)
     return root
 
 # %% ../nbs/00_core.ipynb #dfbd4439
+def _umask() -> int:
+    "The process umask, read without changing it where /proc allows (setting it to read it races with other threads)"
+    with contextlib.suppress(OSError, StopIteration, ValueError):
+        return int(next(l for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("Umask:")).split()[1], 8)
+    m = os.umask(0o022); os.umask(m)
+    return m
+
 @contextlib.contextmanager
 def atomic_write(path:str|Path, # Target file; its directory is created if missing
                  mode:str="wb") -> Iterator[Any]: # "wb" or "w"
@@ -248,7 +264,8 @@ def atomic_write(path:str|Path, # Target file; its directory is created if missi
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, mode) as f:
+        os.fchmod(fd, stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask())
+        with os.fdopen(fd, mode, encoding="utf-8" if mode == "w" else None) as f:
             yield f
             f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -259,12 +276,15 @@ def atomic_write(path:str|Path, # Target file; its directory is created if missi
         with contextlib.suppress(FileNotFoundError): os.unlink(tmp)
         raise
 
-def atomic_write_bytes(path:str|Path, data:bytes) -> Path:
+# %% ../nbs/00_core.ipynb #da4e5c3c
+def atomic_write_bytes(path:str|Path, # Target file
+                       data:bytes) -> Path: # The whole new content
     "Write `data` to `path` atomically"
     with atomic_write(path) as f: f.write(data)
     return Path(path)
 
-def sha256_file(path:str|Path, chunk:int=1<<20) -> str:
+def sha256_file(path:str|Path, # File to hash
+                chunk:int=1<<20) -> str: # Bytes read at a time
     "Hex SHA-256 of the file at `path`"
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -272,7 +292,7 @@ def sha256_file(path:str|Path, chunk:int=1<<20) -> str:
     return h.hexdigest()
 
 # %% ../nbs/00_core.ipynb #d5fc77da
-def ensure_dirs(settings:Settings|None=None) -> Settings:
+def ensure_dirs(settings:Settings|None=None) -> Settings: # Settings whose directories to create (default: `get_settings()`)
     "Create the home, cache, artifacts and reports directories of `settings`"
     s = settings or get_settings()
     for p in (s.home, s.cache_dir, s.artifacts_dir, s.reports_dir): Path(p).mkdir(parents=True, exist_ok=True)  # type: ignore[arg-type]

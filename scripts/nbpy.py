@@ -7,7 +7,7 @@
 
 The notebook stays the source of truth: scripts are scratch copies kept outside the repo.
 `to-nb` writes a notebook with the python3 kernelspec and no jupytext metadata, then runs nbdev-clean on it."""
-import json, subprocess, sys
+import difflib, json, subprocess, sys
 from pathlib import Path
 
 import jupytext
@@ -32,14 +32,13 @@ def to_nb(py_path, nb_path):
     nb = jupytext.read(py_path, fmt="py:percent")
     nb.metadata = {"kernelspec": KERNELSPEC}
     old = json.loads(Path(nb_path).read_text())["cells"] if Path(nb_path).exists() else []
-    by_src = {"".join(c["source"]): c["id"] for c in old if "id" in c}
-    taken = set()
+    # keep cell ids stable across round trips (exported modules cite them): align the old and new cells by source (a diff), so
+    # unchanged cells keep their ids and an edited cell takes the id of the cell it replaces
+    ops = difflib.SequenceMatcher(None, ["".join(c["source"]) for c in old], [c.source for c in nb.cells], autojunk=False).get_opcodes()
+    ids = {j1 + k: old[i1 + k].get("id") for tag, i1, i2, j1, j2 in ops if tag in ("equal", "replace") for k in range(min(i2 - i1, j2 - j1))}
     for i, c in enumerate(nb.cells):
         c.metadata = {k: v for k, v in c.metadata.items() if k == "tags"}
-        # keep cell ids stable across round trips: same source first, else same position
-        cid = by_src.get(c.source) or (old[i].get("id") if i < len(old) else None)
-        if cid and cid not in taken: c.id = cid
-        taken.add(c.id)
+        if ids.get(i): c.id = ids[i]
     jupytext.write(nb, nb_path, fmt="ipynb")
     clean(nb_path)
     json.loads(Path(nb_path).read_text())  # still valid JSON
