@@ -106,7 +106,9 @@ def print_research(res) -> None:
     print(res.backtest.metrics[[c for c in cols if c in res.backtest.metrics.columns]].round(4).to_string())
 
 def _run(args, **fixed) -> int:
+    import optuna
     from mltrade.research import run_research
+    optuna.logging.set_verbosity(optuna.logging.WARNING)   # mltrade logs each trial itself, as JSON with the run id
     res = run_research(_config(args, **fixed))
     print_research(res)
     print(f"\nreport: {res.save(args.out)}")

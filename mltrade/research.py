@@ -8,7 +8,6 @@ Docs: https://mltrade.github.io/mltrade/research.html.md"""
 from __future__ import annotations
 import dataclasses, json, math, time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,7 +20,8 @@ from .features.pipeline import FEATURE_GROUPS, build_features
 from .labels import cusum_events, ewm_volatility, sample_weights, triple_barrier_labels
 
 # %% auto #0
-__all__ = ['ResearchConfig', 'research_labels', 'holdout_split', 'event_positions', 'ResearchResult', 'run_research']
+__all__ = ['ResearchConfig', 'research_labels', 'holdout_split', 'event_positions', 'ResearchResult', 'run_research',
+           'research_summary', 'save_research']
 
 # %% ../nbs/55_research.ipynb #fe71eddb
 @dataclasses.dataclass(frozen=True)
@@ -89,7 +89,8 @@ def holdout_split(bars:pd.DataFrame, # Validated bars
     train = labels[(labels.index < test_start) & (labels["t1"] < test_start)]
     train = train[train["label"].notna()]
     test = labels[labels.index >= test_start]
-    if len(train) < 50: raise ParameterError(f"leaves {len(train)} resolved training events before {test_start}; use more data or a smaller hold-out", field="test_fraction")
+    if len(train) < 50:
+        raise ParameterError(f"leaves {len(train)} resolved training events before {test_start}; use more data or a smaller hold-out", field="test_fraction")
     return test_start, train, test
 
 # %% ../nbs/55_research.ipynb #c52a4248
@@ -124,6 +125,14 @@ class ResearchResult:
     signals: pd.DataFrame               # hold-out events: calibrated p_up/p_down, signal, exit time
     backtest: BacktestResult            # columns "strategy" and "buy_and_hold" over the hold-out bars
     seconds: dict                       # wall time per stage
+
+    def summary(self) -> dict:
+        "The run's measurements as one JSON-ready record (`research_summary`)"
+        return research_summary(self)
+
+    def save(self, directory:str|Path|None=None) -> Path: # Default: reports_dir/SYMBOL/interval/run_id
+        "Write the report files into `directory` (`save_research`)"
+        return save_research(self, directory)
 
 # %% ../nbs/55_research.ipynb #2d579012
 def _holdout_backtest(bars:pd.DataFrame, features:pd.DataFrame, test:pd.DataFrame, trained:TrainedSignal, cfg:ResearchConfig,
@@ -181,9 +190,10 @@ def _jsonable(x):
     if isinstance(x, (pd.Timestamp, pd.Timedelta)): return str(x)
     return x
 
-def _summary(self:ResearchResult) -> dict:
+def research_summary(self:ResearchResult) -> dict:
     "The run's measurements as one JSON-ready record"
     tr, m = self.trained, self.backtest.metrics
+    assert isinstance(m, pd.DataFrame)  # two columns: strategy and buy_and_hold
     keep = ("total_return", "cagr", "sharpe", "sortino", "max_drawdown", "calmar", "psr", "win_rate", "profit_factor", "exposure",
             "turnover", "n_trades", "avg_trade", "trade_win_rate")
     perf = {c: {k: m.loc[c, k] for k in keep if k in m.columns} for c in m.index}
@@ -200,16 +210,14 @@ def _summary(self:ResearchResult) -> dict:
         "out_of_fold": tr.metrics.to_dict(orient="index"),
         "holdout_signals": self.signals["signal"].value_counts().sort_index().to_dict(),
         "holdout_performance": perf})
-ResearchResult.summary = _summary
 
 # %% ../nbs/55_research.ipynb #ece009d5
-def _save(self:ResearchResult, directory:str|Path|None=None) -> Path: # Default: reports_dir/SYMBOL/interval/run_id
+def save_research(self:ResearchResult, directory:str|Path|None=None) -> Path: # Default: reports_dir/SYMBOL/interval/run_id
     "Write metrics.json, thresholds.csv, out_of_fold.csv, signals.csv, trades.csv and equity.csv; return the directory"
-    d = Path(directory) if directory else Path(get_settings().reports_dir)/self.config.symbol/self.config.interval/self.run_id
+    d = Path(directory) if directory else Path(str(get_settings().reports_dir))/self.config.symbol/self.config.interval/self.run_id
     with atomic_write(d/"metrics.json", "w") as f: json.dump(self.summary(), f, indent=2)
     tables = {"thresholds.csv": self.trained.thresholds, "out_of_fold.csv": self.trained.metrics, "signals.csv": self.signals,
               "trades.csv": self.backtest.trades, "equity.csv": self.backtest.equity}
     for name, df in tables.items():
         with atomic_write(d/name, "w") as f: df.to_csv(f)
     return d
-ResearchResult.save = _save
