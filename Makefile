@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 demo: install          ## the main job on the bundled sample data (no network)
-	$(BIN)/mltrade demo
+	$(BIN)/mltrade --log-level warning demo
 
 test: install          ## every check CI runs, with a summary
 	$(BIN)/python scripts/check.py $(ARGS)

@@ -12,16 +12,17 @@ from typing import Callable
 from .core import MltradeError, configure_logging, load_settings, run_context, seed_everything, set_settings
 
 # %% auto #0
-__all__ = ['COMMANDS', 'command', 'build_parser', 'main']
+__all__ = ['COMMANDS', 'command', 'build_parser', 'main', 'print_research']
 
 # %% ../nbs/80_cli.ipynb #03f68149
 COMMANDS: dict[str, tuple[Callable, Callable, str]] = {}
 
 def command(name:str, # Subcommand name
-            help:str): # One-line help shown by `mltrade --help`
-    "Register the decorated `fn(args)` as subcommand `name`; `fn.add_args(parser)` may declare its arguments"
+            help:str, # One-line help shown by `mltrade --help`
+            args:Callable[[argparse.ArgumentParser], None]|None=None): # Declares the subcommand's arguments on its parser
+    "Register the decorated `fn(args)` as subcommand `name`"
     def deco(fn):
-        COMMANDS[name] = (fn, getattr(fn, "add_args", lambda p: None), help)
+        COMMANDS[name] = (fn, args or (lambda p: None), help)
         return fn
     return deco
 
@@ -62,16 +63,63 @@ def _info(args) -> int:
     return 0
 
 # %% ../nbs/80_cli.ipynb #4eff21eb
-@command("demo", "run the main job on the bundled sample data (no network)")
-def _demo(args) -> int:
-    from mltrade.core import current_run_id, ensure_dirs, get_logger, get_settings
-    s = ensure_dirs(get_settings())
-    seeds = seed_everything(s.seed)
-    get_logger("cli").info("demo started", extra={"home": str(s.home), "seed": s.seed})
-    print(f"run {current_run_id()}: settings resolved, directories ready under {s.home}, seeds {dataclasses.asdict(seeds)}")
+def _run_args(p:argparse.ArgumentParser, symbol:bool=True) -> None:
+    from mltrade.research import ResearchConfig
+    d = ResearchConfig()
+    if symbol:
+        p.add_argument("symbol", help="symbol, e.g. BTCUSDT")
+        p.add_argument("interval", help="bar interval, e.g. 1h")
+        p.add_argument("--source", default="auto", help="auto, binance, yfinance, cache or sample (default: auto)")
+    p.add_argument("--start", help="first bar, UTC (default: the first bar the source has)")
+    p.add_argument("--end", help="last bar, UTC (default: the last closed bar)")
+    p.add_argument("--groups", nargs="+", default=list(d.feature_groups), help=f"feature groups (default: {' '.join(d.feature_groups)})")
+    p.add_argument("--max-holding", type=int, default=d.max_holding, help=f"vertical barrier in bars (default: {d.max_holding})")
+    p.add_argument("--test-fraction", type=float, default=d.test_fraction, help=f"share of bars held out (default: {d.test_fraction})")
+    p.add_argument("--n-trials", type=int, default=d.n_trials, help=f"Optuna trials (default: {d.n_trials})")
+    p.add_argument("--fees", type=float, default=d.fees, help=f"fees per side (default: {d.fees})")
+    p.add_argument("--slippage", type=float, default=d.slippage, help=f"slippage per side (default: {d.slippage})")
+    p.add_argument("--out", help="report directory (default: reports_dir/SYMBOL/INTERVAL/RUN_ID)")
+
+def _config(args, **fixed):
+    from mltrade.core import get_settings
+    from mltrade.research import ResearchConfig
+    kw = dict(start=args.start, end=args.end, feature_groups=tuple(args.groups), max_holding=args.max_holding, test_fraction=args.test_fraction,
+              n_trials=args.n_trials, fees=args.fees, slippage=args.slippage, seed=get_settings().seed)
+    return ResearchConfig(**{**kw, **fixed})
+
+# %% ../nbs/80_cli.ipynb #5211662b
+def print_research(res) -> None:
+    "Print what each stage of a research run did, its out-of-fold quality and the hold-out performance"
+    s = res.summary()
+    d, lb, m = s["data"], s["labels"], s["model"]
+    print(f"run {s['run_id']}  {res.config.symbol} {res.config.interval}  seed {res.config.seed}")
+    print(f"  bars      {d['rows']:>7,} bars {d['start']} .. {d['end']} ({d['source']}: {d['origin'] or 'live'})  [{s['seconds']['bars']:.1f}s]")
+    print(f"  features  {d['features']:>7,} columns on {d['feature_rows']:,} bars past the warm-up  [{s['seconds']['features']:.1f}s]")
+    print(f"  labels    {lb['events']:>7,} CUSUM events, {lb['unresolved']} unresolved; {lb['train_events']:,} train (ending before "
+          f"{lb['test_start']}), {lb['holdout_events']:,} hold-out  [{s['seconds']['labels']:.1f}s]")
+    print(f"  model     {m['trials']} Optuna trials on purged CV, best log-loss {m['best_cv_log_loss']:.4f}; calibration: {m['calibration']}; "
+          f"thresholds long {m['t_long']:.3f} short {m['t_short']:.3f}  [{s['seconds']['train']:.1f}s]")
+    print("\nout-of-fold probability quality (calibrated rows: each fold by a calibrator fit on the others)")
+    print(res.trained.metrics.round(4).to_string())
+    print(f"\nhold-out {lb['test_start']} .. {d['end']}: signals {s['holdout_signals']}  [{s['seconds']['backtest']:.1f}s]")
+    cols = ["total_return", "sharpe", "sortino", "max_drawdown", "psr", "exposure", "n_trades", "avg_trade", "trade_win_rate"]
+    print(res.backtest.metrics[[c for c in cols if c in res.backtest.metrics.columns]].round(4).to_string())
+
+def _run(args, **fixed) -> int:
+    import optuna
+    from mltrade.research import run_research
+    optuna.logging.set_verbosity(optuna.logging.WARNING)   # mltrade logs each trial itself, as JSON with the run id
+    res = run_research(_config(args, **fixed))
+    print_research(res)
+    print(f"\nreport: {res.save(args.out)}")
     return 0
 
-# %% ../nbs/80_cli.ipynb #e89938bd
+command("run", "one research run: features, labels, tuned and calibrated model, T+1 hold-out backtest", _run_args)(
+    lambda args: _run(args, symbol=args.symbol, interval=args.interval, source=args.source))
+command("demo", "run the main job on the bundled BTC hourly sample (no network)", lambda p: _run_args(p, symbol=False))(
+    lambda args: _run(args, symbol="BTCUSDT", interval="1h", source="sample"))
+
+# %% ../nbs/80_cli.ipynb #99c38f6c
 def _fetch_args(p:argparse.ArgumentParser) -> None:
     p.add_argument("symbol", help="Binance symbol, e.g. BTCUSDT")
     p.add_argument("interval", help="Binance interval, e.g. 1h")
@@ -82,6 +130,7 @@ def _fetch_args(p:argparse.ArgumentParser) -> None:
     p.add_argument("--base-url", help="Binance server root, e.g. http://127.0.0.1:8900 (default: settings, else Binance)")
     p.add_argument("--max-retries", type=int, default=5, help="retries of a transient failure per request (default: 5)")
 
+@command("fetch", "download bars into the local cache (Binance, then yfinance) with a progress bar", _fetch_args)
 def _fetch(args) -> int:
     from tqdm import tqdm
     from mltrade.core import get_settings
@@ -104,6 +153,3 @@ def _fetch(args) -> int:
                       "gaps": len(rep.get("gaps", [])), "cache": bars.attrs.get("cache"), "derived_columns": bars.attrs.get("derived_columns", []),
                       "absent_columns": bars.attrs.get("absent_columns", [])}))
     return 0
-
-_fetch.add_args = _fetch_args  # type: ignore[attr-defined]
-command("fetch", "download bars into the local cache (Binance, then yfinance) with a progress bar")(_fetch)
