@@ -73,14 +73,17 @@ def kelly_position(signal:pd.Series, # -1/0/1 per bar (e.g. from `double_thresho
                    fraction:float=0.5, # Fraction of the full Kelly bet
                    cap:float=1.0, # Largest exposure
                    neutral:str="flat") -> pd.Series: # See `signal_to_position`
-    "Target exposure: the signal's side, sized by fractional Kelly from the probability of that side winning"
+    "Target exposure: the signal's side, sized by fractional Kelly from the probability that the side wins a decisive outcome"
     s = check_signal(signal)
     for name, p in (("p_up", p_up), ("p_down", p_down)):
         if p is not None and (not isinstance(p, pd.Series) or not p.index.equals(s.index)):
             raise ParameterError("must be a Series on the signal's index", field=name)
     b_long, b_short = payoff if isinstance(payoff, tuple) else (payoff, payoff)
-    p_down = 1.0 - p_up if p_down is None else p_down
-    size = pd.Series(np.where(s > 0, kelly_fraction(p_up, b_long, fraction, cap), kelly_fraction(p_down, b_short, fraction, cap)), index=s.index)
+    up = p_up.to_numpy(dtype=float)
+    down = 1.0 - up if p_down is None else p_down.to_numpy(dtype=float)
+    decisive = up + down
+    win_long, win_short = (np.divide(x, decisive, out=np.zeros_like(x), where=decisive > 0) for x in (up, down))
+    size = pd.Series(np.where(s > 0, kelly_fraction(win_long, b_long, fraction, cap), kelly_fraction(win_short, b_short, fraction, cap)), index=s.index)
     if neutral == "hold": size = size.where(s != 0).ffill().fillna(0.0)
     return signal_to_position(s, size.where(s != 0, 0.0) if neutral == "flat" else size, neutral)
 
