@@ -6,7 +6,7 @@ Docs: https://mltrade.github.io/mltrade/labels.html.md"""
 
 # %% ../nbs/20_labels.ipynb #3ab2cb00
 from __future__ import annotations
-import dataclasses, math
+import dataclasses, math, os, threading
 from typing import Literal
 
 import numba
@@ -279,13 +279,12 @@ def _first_reach(hi:np.ndarray, lo:np.ndarray, up:float, dn:float, start:int, st
 
 @numba.njit(cache=True, nogil=True)
 def _first_touch(c:np.ndarray, hi:np.ndarray, lo:np.ndarray, times:np.ndarray, pos:np.ndarray, tgt:np.ndarray, side:np.ndarray,
-                 has_side:bool, min_ret:float, n_keep:int, pt:float, sl:float, horizon:int, vertical_sign:bool
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    "For each event with target > min_ret: first-touch time (of `times`, NaT sentinel), side-adjusted return, label, barrier code"
+                 has_side:bool, min_ret:float, pt:float, sl:float, horizon:int, vertical_sign:bool, i0:int, i1:int, k0:int,
+                 t1:np.ndarray, ret:np.ndarray, label:np.ndarray, code:np.ndarray):
+    "Label events `i0:i1` with target > min_ret into output rows from `k0`: first-touch time (NaT sentinel), return, label, barrier code"
     n = len(c)
-    t1, ret, label, code = np.empty(n_keep, dtype=np.int64), np.empty(n_keep), np.empty(n_keep), np.empty(n_keep, dtype=np.int8)
-    k = -1
-    for i in range(len(pos)):
+    k = k0 - 1
+    for i in range(i0, i1):
         tg = tgt[i]
         if not tg > min_ret: continue
         k += 1
@@ -304,7 +303,28 @@ def _first_touch(c:np.ndarray, hi:np.ndarray, lo:np.ndarray, times:np.ndarray, p
         if j1 < 0: t1[k], ret[k], label[k] = _NAT, np.nan, np.nan; continue
         t1[k], ret[k] = times[j1], s * (c[j1] / c[p] - 1)
         label[k] = (1.0 if hit == 0 else -1.0) if hit < 2 else (np.sign(ret[k]) if vertical_sign else 0.0)
-    return t1, ret, label, code
+
+_THREAD_MIN_EVENTS = 20_000                                        # below this, one thread: starting others costs more than it saves
+
+def _available_cores() -> int:
+    "Cores this process may run on"
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+def _label_events(x:_BarrierInputs, n_jobs:int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    "Run the kernel over every event, in `n_jobs` contiguous slices on threads when there are enough events"
+    m, n_ev = len(x.events), len(x.pos)
+    out = np.empty(m, dtype=np.int64), np.empty(m), np.empty(m), np.empty(m, dtype=np.int8)
+    args = (x.c, x.hi, x.lo, x.index.asi8, x.pos, x.tgt, x.side, x.has_side, x.min_ret, x.pt, x.sl, x.horizon, x.vertical_label == "sign")
+    n_slices = max(1, min(n_jobs, n_ev // _THREAD_MIN_EVENTS))
+    if n_slices == 1: _first_touch(*args, 0, n_ev, 0, *out); return out
+    bounds = np.linspace(0, n_ev, n_slices + 1).astype(np.int64)
+    kept_before = np.r_[0, np.cumsum(x.tgt > x.min_ret)][bounds]   # the output row where each slice starts
+    work = [(int(bounds[q]), int(bounds[q + 1]), int(kept_before[q])) for q in range(n_slices)]
+    threads = [threading.Thread(target=_first_touch, args=(*args, *w, *out)) for w in work[1:]]
+    for t in threads: t.start()
+    _first_touch(*args, *work[0], *out)                            # the calling thread takes the first slice
+    for t in threads: t.join()
+    return out
 
 # %% ../nbs/20_labels.ipynb #bb37c26c
 def triple_barrier_labels(close:pd.Series, # Prices indexed by bar time
@@ -317,11 +337,12 @@ def triple_barrier_labels(close:pd.Series, # Prices indexed by bar time
                           low:pd.Series|None=None, # Bar lows, with `high`
                           vertical_label:int|Literal["sign"]=0, # Label of a vertical touch: 0, or "sign" of its return
                           min_ret:float=0.0, # Events whose target is not above this are dropped
+                          n_jobs:int|None=None, # Threads for the scan (None: every core); calls under 20,000 events use one
                          ) -> pd.DataFrame: # Indexed by event time: `t1`, `ret`, `label`, `barrier`
     "Label each event by the first barrier its price path touches: profit-taking, stop-loss or the vertical (AFML 3.4)"
+    n_jobs = _available_cores() if n_jobs is None else int(check_range("n_jobs", n_jobs, lo=1))
     x = _barrier_inputs(close, events, target, pt_sl, max_holding, side, high, low, vertical_label, min_ret)
-    out = _first_touch(x.c, x.hi, x.lo, x.index.asi8, x.pos, x.tgt, x.side, x.has_side, x.min_ret, len(x.events), x.pt, x.sl, x.horizon,
-                       x.vertical_label == "sign")
+    out = _label_events(x, n_jobs)
     if x.dropped: _log.info("triple_barrier_labels: dropped %d events with NaN target or target <= min_ret", x.dropped)
     return _labels_frame(x, *out)
 
