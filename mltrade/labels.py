@@ -108,28 +108,56 @@ def cusum_events(close:pd.Series, # Prices indexed by bar time
     return close.index[_cusum_kernel(np.log(close.to_numpy()), h)]
 
 # %% ../nbs/20_labels.ipynb #0a003dbc
+def _one_bar_steps(close:pd.Series, interval:str|None) -> np.ndarray:
+    "True where bar t opens one interval after bar t-1 (no missing candle between them); False at the first bar"
+    from mltrade.features.technical import contiguous, parse_interval
+    bars = close.to_frame()                                          # keeps attrs, where the loader put the interval
+    if interval is not None: parse_interval(interval); bars.attrs["interval"] = interval
+    return contiguous(bars, 1)
+
 def ewm_volatility(close:pd.Series, # Prices indexed by bar time
                    span:int=100, # EWM span in bars
                    min_periods:int|None=None, # Returns needed before the first estimate (default: `span`)
+                   interval:str|None=None, # Bar length (`1h`, `5m`, ...) to find missing candles (default: attrs, else the smallest step)
                   ) -> pd.Series: # Volatility of one-bar returns, NaN during warm-up
-    "Exponentially weighted standard deviation of one-bar simple returns (AFML 3.1)"
+    "Exponentially weighted standard deviation of one-bar simple returns, none across a missing candle (AFML 3.1)"
     close = _check_prices(close, "close")
     check_range("span", span, lo=2)
     mp = span if min_periods is None else check_range("min_periods", min_periods, lo=2)
-    return close.pct_change().ewm(span=span, min_periods=int(mp)).std().rename("volatility")
+    r = close.pct_change().where(_one_bar_steps(close, interval))
+    return r.ewm(span=span, min_periods=int(mp)).std().rename("volatility")
+
+@numba.njit(cache=True, nogil=True)
+def _wilder_atr(h:np.ndarray, l:np.ndarray, c:np.ndarray, after_prev:np.ndarray, period:int) -> np.ndarray:
+    "Wilder's average true range; a bar not one interval after its predecessor (`after_prev` False) counts its own range only"
+    n = len(c)
+    out = np.full(n, np.nan)
+    if n <= period: return out
+    tr = np.empty(n)
+    for i in range(1, n):
+        tr[i] = max(h[i] - l[i], abs(h[i] - c[i - 1]), abs(l[i] - c[i - 1])) if after_prev[i] else h[i] - l[i]
+    a = 0.0
+    for i in range(1, period + 1): a += tr[i]
+    a /= period                                                      # the seed: the mean of the first `period` true ranges
+    out[period] = a
+    for i in range(period + 1, n):
+        a = (a * (period - 1) + tr[i]) / period
+        out[i] = a
+    return out
 
 def atr_target(high:pd.Series, # Bar highs
                low:pd.Series, # Bar lows
                close:pd.Series, # Bar closes
                period:int=14, # ATR period in bars
+               interval:str|None=None, # Bar length, to find missing candles (default: attrs, else the smallest step)
               ) -> pd.Series: # ATR / close, NaN during warm-up
     "Average true range as a fraction of the close: barrier distances that follow the bars' range"
-    import talib
     close = _check_prices(close, "close")
     high, low = _check_hl(high, low, close)
     check_range("period", period, lo=1)
-    atr = talib.ATR(high.to_numpy(), low.to_numpy(), close.to_numpy(), timeperiod=int(period))
-    return pd.Series(atr / close.to_numpy(), index=close.index, name="atr_target")
+    c = close.to_numpy()
+    atr = _wilder_atr(high.to_numpy(), low.to_numpy(), c, _one_bar_steps(close, interval), int(period))
+    return pd.Series(atr / c, index=close.index, name="atr_target")
 
 def _check_hl(high, low, close:pd.Series) -> tuple[pd.Series, pd.Series]:
     "Check highs and lows: given together, Series on `close`'s index, positive and finite, low <= close <= high"
