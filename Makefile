@@ -10,6 +10,9 @@ PIP_INSTALL := $(BIN)/python -m pip install --progress-bar off -q
 PIP_QUIET := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 # extra arguments for scripts/check.py, e.g. make test ARGS=--slow
 ARGS ?=
+# torch==2.13.0 from PyPI is a CUDA build of several GB; where pip does not already find the CPU build (this machine keeps it on
+# disk), name PyTorch's CPU index and it is installed from there first: make test TORCH_INDEX=https://download.pytorch.org/whl/cpu
+TORCH_INDEX ?=
 
 .PHONY: install demo test lint bench clean
 
@@ -19,6 +22,7 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
+	@if [ -n "$(TORCH_INDEX)" ]; then echo ">>> installing torch 2.13.0 from $(TORCH_INDEX)"; $(PIP_INSTALL) torch==2.13.0 --index-url $(TORCH_INDEX) $(PIP_QUIET); fi
 	@echo ">>> installing mltrade (editable) with its dev extras into $(VENV)"
 	$(PIP_INSTALL) -e '.[dev]' $(PIP_QUIET)
 	@$(BIN)/python -c "import mltrade, torch, xgboost, talib; print('>>> installed mltrade', mltrade.__version__, '| torch', torch.__version__, '| xgboost', xgboost.__version__, '| TA-Lib', talib.__version__)"
@@ -32,8 +36,8 @@ demo: install          ## the main job on the bundled sample data (no network)
 test: install          ## every check CI runs, with a summary
 	$(BIN)/python scripts/check.py $(ARGS)
 
-lint: install          ## ruff, bandit, mypy, detect-secrets
-	$(BIN)/python scripts/check.py --only lint
+lint: install          ## the pre-commit checks and more: notebooks clean, library in sync, ruff, bandit, mypy, detect-secrets
+	$(BIN)/python scripts/check.py --only clean --only export --only lint
 
 $(VENV)/.mltrade-bench-installed: $(STAMP)
 	@echo ">>> installing the benchmarks' peer libraries (the bench extra) into $(VENV)"
