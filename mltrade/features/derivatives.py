@@ -16,7 +16,7 @@ from .microstructure import _ns, asof_before
 from .technical import bar_close_times, bar_interval, check_bars, contiguous, parse_interval, rolling_moments, window_sum
 
 # %% auto #0
-__all__ = ['log', 'asof_events', 'asof_bars', 'funding_features', 'open_interest_features', 'basis_features',
+__all__ = ['log', 'OI_COLUMNS', 'asof_events', 'asof_bars', 'funding_features', 'open_interest_features', 'basis_features',
            'liquidation_proxies', 'derivatives_features']
 
 # %% ../../nbs/12_features.derivatives.ipynb #9ecfe0ca
@@ -94,15 +94,25 @@ def funding_features(bars:pd.DataFrame, # Bars (perpetual futures) indexed by UT
     return out
 
 # %% ../../nbs/12_features.derivatives.ipynb #c48032d5
+OI_COLUMNS = ("open_interest", "sum_open_interest")  # ours, then `BinanceClient.open_interest_hist`'s
+
+def _oi_series(oi) -> pd.Series:
+    "The open-interest column of `oi` (`open_interest`, else the client's `sum_open_interest`), checked and positive"
+    if isinstance(oi, pd.DataFrame) and not any(c in oi for c in OI_COLUMNS):
+        raise DataError(f"missing column 'open_interest' (or 'sum_open_interest', as BinanceClient.open_interest_hist names it); have {list(oi.columns)}", field="oi")
+    col = next((c for c in OI_COLUMNS if isinstance(oi, pd.DataFrame) and c in oi), "open_interest")
+    s = _series(oi, col, "oi")
+    if (s <= 0).any(): raise DataError(f"non-positive open interest at {s.index[int(np.argmax((s <= 0).to_numpy()))]}", field=f"oi.{col}")
+    return s
+
 def open_interest_features(bars:pd.DataFrame, # Bars indexed by UTC open time
-                           oi:pd.DataFrame|pd.Series, # Open interest (`open_interest`, base units) indexed by reading time
+                           oi:pd.DataFrame|pd.Series, # Open interest (`open_interest` or `sum_open_interest`, base units) indexed by reading time
                            changes:Sequence[int]=(1, 24), # Bars over which the log change is taken
                            windows:Sequence[int]=(24,), # Bars in the OI/volume ratio and the z-score
                            max_age:str|None=None) -> pd.DataFrame: # Oldest usable reading (default: 2 bars)
     "Open-interest change, OI over recent volume, and OI z-score per bar"
     check_bars(bars)
-    s = _series(oi, "open_interest", "oi")
-    if (s <= 0).any(): raise DataError(f"non-positive open interest at {s.index[int(np.argmax((s <= 0).to_numpy()))]}", field="oi.open_interest")
+    s = _oi_series(oi)
     v = asof_events(s, bars, max_age or 2 * bar_interval(bars))
     lv = pd.Series(np.log(v), index=bars.index)
     cols, warm = {}, {}
@@ -124,9 +134,27 @@ def open_interest_features(bars:pd.DataFrame, # Bars indexed by UTC open time
     return out
 
 # %% ../../nbs/12_features.derivatives.ipynb #4ec1e1ed
+def _reference(other:pd.DataFrame, # Kline bars (`close`) or premium-index snapshots (`mark_price`/`index_price`, `time`)
+               col:str, # The snapshot column to read: "mark_price" or "index_price"
+               bars:pd.DataFrame, # Bars whose clock to use
+               name:str) -> np.ndarray: # Input name for error messages
+    "A reference price per bar: the last kline closed by the bar's close, or the last snapshot before it (at most one bar old)"
+    if isinstance(other, pd.DataFrame) and "close" not in other and col in other:  # premium-index snapshots
+        snap = other
+        if not isinstance(snap.index, pd.DatetimeIndex):
+            if "time" not in snap: raise DataError("premium-index snapshots need a 'time' column (or a time index)", field=name)
+            if snap.index.nunique() > 1: raise DataError(f"snapshots of {snap.index.nunique()} symbols; pass one symbol's rows", field=name)
+            snap = snap.set_index("time")
+        snap = snap.sort_index()
+        snap = snap[~snap.index.duplicated(keep="last")]  # a poll that saw no new snapshot repeats the last one
+        return asof_events(_series(snap, col, name), bars, bar_interval(bars))
+    check_bars(other, need=("close",), name=name)
+    iv = bar_interval(other)
+    return asof_bars(other["close"], iv, bars, max_age=iv)  # the latest bar of `other` must not be missing
+
 def basis_features(bars:pd.DataFrame, # Perp bars indexed by UTC open time
-                   mark:pd.DataFrame|None=None, # Mark-price bars (`close`), indexed by open time
-                   index:pd.DataFrame|None=None, # Index-price bars (`close`), indexed by open time
+                   mark:pd.DataFrame|None=None, # Mark-price bars (`close`) indexed by open time, or premium-index snapshots
+                   index:pd.DataFrame|None=None, # Index-price bars (`close`) indexed by open time, or premium-index snapshots
                    windows:Sequence[int]=(24,), # Bars in the basis z-score
                    funding_hours:float=8.0) -> pd.DataFrame: # Funding period used to annualise
     "Basis of the perp against mark and index prices, annualised, and its z-score"
@@ -134,12 +162,7 @@ def basis_features(bars:pd.DataFrame, # Perp bars indexed by UTC open time
     check_range("funding_hours", funding_hours, lo=0, lo_open=True)
     ann = 365 * 24 / funding_hours
     c = bars["close"].to_numpy(dtype="float64")
-    ref = {}
-    for name, other in (("mark", mark), ("index", index)):
-        if other is None: continue
-        check_bars(other, need=("close",), name=name)
-        iv = bar_interval(other)
-        ref[name] = asof_bars(other["close"], iv, bars, max_age=iv)  # the latest bar of `other` must not be missing
+    ref = {name: _reference(other, f"{name}_price", bars, name) for name, other in (("mark", mark), ("index", index)) if other is not None}
     cols, warm = {}, {}
     for name, p in ref.items():
         cols[f"basis_{name}"] = c / p - 1
@@ -159,7 +182,7 @@ def basis_features(bars:pd.DataFrame, # Perp bars indexed by UTC open time
 
 # %% ../../nbs/12_features.derivatives.ipynb #ea2f8ffd
 def liquidation_proxies(bars:pd.DataFrame, # Bars indexed by UTC open time
-                        oi:pd.DataFrame|pd.Series|None=None, # Open interest readings (optional)
+                        oi:pd.DataFrame|pd.Series|None=None, # Open interest readings (`open_interest` or `sum_open_interest`; optional)
                         windows:Sequence[int]=(24,)) -> pd.DataFrame: # Bars in the trailing volatility and volume statistics
     "Proxies for long and short liquidations from price shocks on heavy volume, and from open-interest drops (no liquidation data exists)"
     check_bars(bars)
@@ -175,7 +198,7 @@ def liquidation_proxies(bars:pd.DataFrame, # Bars indexed by UTC open time
         cols[f"liq_short_proxy_{w}"] = (shock.clip(lower=0) * surge).to_numpy()
         warm[f"liq_long_proxy_{w}"] = warm[f"liq_short_proxy_{w}"] = w + 1
     if oi is not None:
-        s = _series(oi, "open_interest", "oi")
+        s = _oi_series(oi)
         drop = (-pd.Series(np.log(asof_events(s, bars, 2 * bar_interval(bars))), index=bars.index).diff()).clip(lower=0) + 0.0  # no -0.0
         known = drop.notna() & r.notna()
         cols["liq_long_oi"] = drop.where(r < 0, 0.0).where(known).to_numpy()
@@ -187,10 +210,10 @@ def liquidation_proxies(bars:pd.DataFrame, # Bars indexed by UTC open time
 
 # %% ../../nbs/12_features.derivatives.ipynb #ebd7fe2b
 def derivatives_features(bars:pd.DataFrame, # Bars indexed by UTC open time
-                         funding:pd.DataFrame|pd.Series|None=None, # Settled funding rates (`load_funding`)
-                         oi:pd.DataFrame|pd.Series|None=None, # Open interest readings (`open_interest`)
-                         mark:pd.DataFrame|None=None, # Mark-price bars (`load_mark_price`)
-                         index:pd.DataFrame|None=None, # Index-price bars
+                         funding:pd.DataFrame|pd.Series|None=None, # Settled funding rates (`load_funding`, `BinanceClient.funding_rate`)
+                         oi:pd.DataFrame|pd.Series|None=None, # Open interest readings (`open_interest`, or `open_interest_hist`'s `sum_open_interest`)
+                         mark:pd.DataFrame|None=None, # Mark-price bars (`load_mark_price`, `mark_price_klines`) or `premium_index` snapshots
+                         index:pd.DataFrame|None=None, # Index-price bars, or `premium_index` snapshots
                          funding_hours:float=8.0, # Hours between funding settlements
                          funding_windows:Sequence[int]=(3, 21), # Settlements in the funding statistics
                          windows:Sequence[int]=(24,)) -> pd.DataFrame: # Bars in the OI, basis and proxy statistics

@@ -169,6 +169,7 @@ class AuditResult:
                 f"max |diff| {self.max_abs_diff:.3g}" + (f", failing: {self.failed_columns}" if not self.passed else "") + ")")
 
 def _is_bar_series(x) -> bool: return isinstance(x, (pd.DataFrame, pd.Series)) and "interval" in x.attrs
+def _is_snapshots(x) -> bool: return isinstance(x, pd.DataFrame) and not isinstance(x.index, pd.DatetimeIndex) and "time" in x.columns
 
 def _truncate(x, close:pd.Timestamp):
     "What of input `x` was known at `close`"
@@ -179,11 +180,13 @@ def _truncate(x, close:pd.Timestamp):
     if isinstance(x, (pd.DataFrame, pd.Series)) and isinstance(x.index, pd.DatetimeIndex):
         if _is_bar_series(x): return x[x.index + bar_interval(x) <= close]
         return x[x.index < close]
+    if _is_snapshots(x): return x[pd.DatetimeIndex(x["time"]) < close]
     return x
 
 def _from_start(x, start:pd.Timestamp):
     "Input `x` as if the data began at `start` (a depth capture is kept: its snapshot is a start of its own)"
     if isinstance(x, (pd.DataFrame, pd.Series)) and isinstance(x.index, pd.DatetimeIndex): return x[x.index >= start]
+    if _is_snapshots(x): return x[pd.DatetimeIndex(x["time"]) >= start]
     return x
 
 def _call(fn:Callable, data) -> pd.DataFrame:

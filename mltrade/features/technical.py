@@ -438,6 +438,7 @@ def _flow(w:int) -> ExtraSpec:
     def fill(ctx, dests):
         v, c = ctx.arrays["volume"], ctx.close
         sv = np.full(ctx.n, np.nan); sv[1:] = np.sign(c[1:] - c[:-1]) * v[1:]
+        sv[~ctx.cached(("contiguous", 1), lambda: contiguous(ctx.bars, 1))] = np.nan   # no one-bar change across a missing candle
         vs = window_sum(v, w)
         for d, num in ((dests[0], window_sum(sv, w)), (dests[1], window_sum((ctx.arrays["high"] + ctx.arrays["low"] + c) / 3 * v, w))):
             d[:] = np.nan
