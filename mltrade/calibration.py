@@ -24,10 +24,11 @@ from .models.xgb import (XGBModel, check_training_data, cv_splits, fit_estimator
                                 purged_cv, tune)
 
 # %% auto #0
-__all__ = ['METHODS', 'PlattScaling', 'Calibrator', 'calibrate', 'cross_calibrate', 'probability_metrics', 'calibration_report',
-           'reliability_table', 'reliability_diagram', 'double_threshold', 'up_down', 'round_trip_cost',
-           'trade_returns', 'f1_threshold', 'ev_threshold', 'fit_double_threshold', 'threshold_table',
-           'cross_double_threshold', 'primary_side', 'MetaLabelModel', 'TrainedSignal', 'train_signal_model']
+__all__ = ['METHODS', 'OFF', 'PlattScaling', 'Calibrator', 'calibrate', 'cross_calibrate', 'probability_metrics',
+           'calibration_report', 'reliability_table', 'reliability_diagram', 'double_threshold', 'up_down',
+           'round_trip_cost', 'trade_returns', 'f1_threshold', 'ev_threshold', 'fit_double_threshold',
+           'threshold_table', 'cross_double_threshold', 'primary_side', 'MetaLabelModel', 'heldout_gate',
+           'TrainedSignal', 'train_signal_model']
 
 # %% ../nbs/43_calibration.ipynb #12bf5a97
 class PlattScaling:
@@ -391,6 +392,20 @@ class MetaLabelModel(ClassifierMixin, BaseEstimator):
         return (self.side(X) * bet).astype(np.int8).rename("signal")
 
 # %% ../nbs/43_calibration.ipynb #d32e756f
+OFF = 1.0 + 1e-9   # a threshold above every probability: that side never trades
+
+def heldout_gate(t_long:float, t_short:float, # The double threshold chosen on out-of-fold probabilities
+                 heldout:Mapping, # The held-out-folds row of the threshold table (`total_net`, `n_long`, `n_short`)
+                 require_edge:bool=True) -> tuple[float, float, bool, str]: # Switch off unless the held-out total net is > 0
+    "The thresholds to trade, whether the model trades, and why: off when nothing pays, or (by default) no edge on held-out folds"
+    n, total = int(heldout["n_long"] + heldout["n_short"]), float(heldout["total_net"])
+    seen = f"net {total:+.4f} over {n} trades"
+    if t_long > 1 and t_short > 1: return OFF, OFF, False, "no threshold pays after costs out of fold: no trades"
+    if total > 0: return t_long, t_short, True, f"edge on held-out folds: {seen}"
+    if require_edge: return OFF, OFF, False, f"no edge on held-out folds: thresholds off ({seen})"
+    return t_long, t_short, True, f"no edge on held-out folds ({seen}); trading anyway (require_heldout_edge=False)"
+
+# %% ../nbs/43_calibration.ipynb #24ec105f
 @dataclasses.dataclass
 class TrainedSignal:
     "A tuned model, its calibrator, thresholds chosen out of fold, and the out-of-fold evidence behind them"
@@ -404,6 +419,8 @@ class TrainedSignal:
     oof_calibrated: pd.DataFrame    # held-out calibrated probabilities (each fold by a calibrator fit on the others)
     metrics: pd.DataFrame           # log-loss, Brier and AUC: raw vs held-out calibrated (both methods); `used` marks the choice
     thresholds: pd.DataFrame        # threshold table on the held-out calibrated probabilities, plus the held-out row
+    trading: bool = True            # False: no edge on held-out folds (or no threshold pays), t_long/t_short are off
+    note: str = ""                  # the gate's verdict in words
 
     def predict_proba(self, X:pd.DataFrame) -> pd.DataFrame:
         "Calibrated class probabilities of the final model for new rows"
@@ -427,6 +444,7 @@ def train_signal_model(X:pd.DataFrame, # Features at the events, indexed by even
                        fees:float=0.001, slippage:float=0.0005, # Per side, as fractions of notional
                        n_splits:int=5, embargo:float=0.01, # Purged folds
                        min_trades:int=20, # Smallest number of trades a threshold may rest on
+                       require_heldout_edge:bool=True, # Switch the thresholds off unless the held-out-folds row nets > 0
                        model_params:Mapping|None=None, # Fixed XGBModel parameters
                        **tune_kwargs) -> TrainedSignal: # More `tune` options (pruner, timeout, worker, space)
     "Tune XGBoost on purged CV, calibrate out of fold, choose thresholds out of fold; return the model and the evidence"
@@ -450,5 +468,8 @@ def train_signal_model(X:pd.DataFrame, # Features at the events, indexed by even
     t_long, t_short, _ = fit_double_threshold(p_up, p_down, r, fees, slippage, min_trades)
     honest = cross_double_threshold(p_up, p_down, r, cv, fees, slippage, min_trades)
     table.loc["EV double (held-out folds)"] = {"t_long": np.nan, "t_short": np.nan, **_trade_stats(honest, yy, r, fees, slippage)}
+    t_long, t_short, trading, note = heldout_gate(t_long, t_short, table.loc["EV double (held-out folds)"], require_heldout_edge)
+    biased = f"best of {len(study.trials)} trials on these folds (selection-biased)"
+    metrics, table = metrics.rename_axis(biased), table.rename_axis(f"rule; {biased}")
     calibrator = calibrate(oof, yy, chosen, w) if chosen != "none" else None
-    return TrainedSignal(model, study, chosen, calibrator, t_long, t_short, oof, held, metrics, table)
+    return TrainedSignal(model, study, chosen, calibrator, t_long, t_short, oof, held, metrics, table, trading, note)

@@ -78,13 +78,15 @@ def _run_args(p:argparse.ArgumentParser, symbol:bool=True) -> None:
     p.add_argument("--n-trials", type=int, default=d.n_trials, help=f"Optuna trials (default: {d.n_trials})")
     p.add_argument("--fees", type=float, default=d.fees, help=f"fees per side (default: {d.fees})")
     p.add_argument("--slippage", type=float, default=d.slippage, help=f"slippage per side (default: {d.slippage})")
+    p.add_argument("--no-edge-gate", action="store_true", help="trade the out-of-fold thresholds even when they lose money on held-out folds")
     p.add_argument("--out", help="report directory (default: reports_dir/SYMBOL/INTERVAL/RUN_ID)")
 
 def _config(args, **fixed):
     from mltrade.core import get_settings
     from mltrade.research import ResearchConfig
     kw = dict(start=args.start, end=args.end, feature_groups=tuple(args.groups), max_holding=args.max_holding, test_fraction=args.test_fraction,
-              n_trials=args.n_trials, fees=args.fees, slippage=args.slippage, seed=get_settings().seed)
+              n_trials=args.n_trials, fees=args.fees, slippage=args.slippage, seed=get_settings().seed,
+              require_heldout_edge=not getattr(args, "no_edge_gate", False))
     return ResearchConfig(**{**kw, **fixed})
 
 # %% ../nbs/80_cli.ipynb #5211662b
@@ -97,13 +99,20 @@ def print_research(res) -> None:
     print(f"  features  {d['features']:>7,} columns on {d['feature_rows']:,} bars past the warm-up  [{s['seconds']['features']:.1f}s]")
     print(f"  labels    {lb['events']:>7,} CUSUM events, {lb['unresolved']} unresolved; {lb['train_events']:,} train (ending before "
           f"{lb['test_start']}), {lb['holdout_events']:,} hold-out  [{s['seconds']['labels']:.1f}s]")
-    print(f"  model     {m['trials']} Optuna trials on purged CV, best log-loss {m['best_cv_log_loss']:.4f}; calibration: {m['calibration']}; "
-          f"thresholds long {m['t_long']:.3f} short {m['t_short']:.3f}  [{s['seconds']['train']:.1f}s]")
-    print("\nout-of-fold probability quality (calibrated rows: each fold by a calibrator fit on the others)")
+    cv, h, f = s["cross_validation"], s["headline"], s["funding"]
+    side = lambda t: "off" if t is None else f"{t:.3f}"
+    thr = f"thresholds long {side(m['t_long'])} short {side(m['t_short'])}" if m["trading"] else "thresholds off"
+    print(f"  model     {m['trials']} Optuna trials on purged CV; calibration: {m['calibration']}; {thr}  [{s['seconds']['train']:.1f}s]")
+    print(f"            {m['note']}")
+    print(f"\ncross-validated probability quality: selection-biased, the best of {m['trials']} trials on the folds that chose it "
+          "(calibrated rows: each fold by a calibrator fit on the others)")
     print(res.trained.metrics.round(4).to_string())
-    print(f"\nhold-out {lb['test_start']} .. {d['end']}: signals {s['holdout_signals']}  [{s['seconds']['backtest']:.1f}s]")
+    ll = "n/a" if h["log_loss"] is None else f"{h['log_loss']:.4f}"
+    print(f"\nhold-out {lb['test_start']} .. {d['end']}, purged, unseen in training (the honest figure): signals {s['holdout_signals']}; "
+          f"log-loss {ll} on {h['scored_events']} resolved events (cross-validated: {cv['best_log_loss']:.4f})  [{s['seconds']['backtest']:.1f}s]")
     cols = ["total_return", "sharpe", "sortino", "max_drawdown", "psr", "exposure", "n_trades", "avg_trade", "trade_win_rate"]
     print(res.backtest.metrics[[c for c in cols if c in res.backtest.metrics.columns]].round(4).to_string())
+    if f: print(f"funding paid over {f['funding_times']} funding times (perpetual): " + ", ".join(f"{k} {v:+.6f}" for k, v in f["paid"].items()))
 
 def _run(args, **fixed) -> int:
     import optuna

@@ -13,15 +13,15 @@ import numpy as np
 import pandas as pd
 
 from .backtest.engine import BacktestResult, backtest
-from .calibration import TrainedSignal, train_signal_model
-from .core import ParameterError, atomic_write, check_choice, check_range, current_run_id, get_logger, get_settings, new_run_id
-from .data.sources import load_bars
+from .calibration import TrainedSignal, probability_metrics, train_signal_model
+from .core import DataError, ParameterError, atomic_write, check_choice, check_range, current_run_id, get_logger, get_settings, new_run_id
+from .data.sources import load_bars, load_funding
 from .features.pipeline import FEATURE_GROUPS, build_features
 from .labels import cusum_events, ewm_volatility, sample_weights, triple_barrier_labels
 
 # %% auto #0
-__all__ = ['ResearchConfig', 'research_labels', 'holdout_split', 'event_positions', 'ResearchResult', 'run_research',
-           'research_summary', 'save_research']
+__all__ = ['ResearchConfig', 'research_labels', 'holdout_split', 'event_positions', 'research_funding', 'ResearchResult',
+           'run_research', 'research_summary', 'save_research']
 
 # %% ../nbs/55_research.ipynb #fe71eddb
 @dataclasses.dataclass(frozen=True)
@@ -45,6 +45,7 @@ class ResearchConfig:
     calibration: str = "auto"                # isotonic, sigmoid, none, or auto (whichever wins on held-out folds)
     fees: float = 0.001                      # Per side, fraction of traded notional
     slippage: float = 0.0005                 # Per side, fraction of the fill price
+    require_heldout_edge: bool = True        # Trade only if the double threshold nets > 0 on held-out folds
     seed: int = 42                           # Master seed of the run
 
     def __post_init__(self):
@@ -52,6 +53,8 @@ class ResearchConfig:
         object.__setattr__(self, "pt_sl", tuple(float(x) for x in self.pt_sl))
         for g in self.feature_groups: check_choice("feature_groups", g, tuple(FEATURE_GROUPS))
         check_choice("calibration", self.calibration, ("auto", "isotonic", "sigmoid", "none"))
+        if not isinstance(self.require_heldout_edge, bool):
+            raise ParameterError(f"must be True or False, got {self.require_heldout_edge!r}", field="require_heldout_edge")
         for name, lo in (("vol_span", 2), ("max_holding", 1), ("n_splits", 2), ("n_trials", 1), ("n_estimators", 1), ("seed", 0)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, np.integer)): raise ParameterError(f"must be an int, got {v!r}", field=name)
@@ -110,6 +113,28 @@ def event_positions(index:pd.DatetimeIndex, # Bars of the backtest
         pos[a:min(b, stop)] = s
     return pd.Series(pos, index=index, name="position")
 
+# %% ../nbs/55_research.ipynb #48a68ac7
+def research_funding(bars:pd.DataFrame, # Validated bars; `attrs["market"]` says spot or usdm
+                     test_start:pd.Timestamp, # First bar of the hold-out (the rates must cover the hold-out)
+                     funding:pd.Series|pd.DataFrame|None=None, # Rates by funding time (or a frame with `funding_rate`); None: the sample's own
+                    ) -> pd.Series|None: # Funding rates for the backtest; None for spot bars
+    "The funding rates a perpetual's hold-out backtest pays; None for spot bars"
+    market = bars.attrs.get("market", "spot")
+    if market != "usdm":
+        if funding is not None: raise ParameterError(f"given for {market} bars: only perpetual (usdm) positions pay funding", field="funding")
+        return None
+    if funding is None:
+        if bars.attrs.get("source") != "sample":
+            raise ParameterError("perpetual (usdm) bars need their funding rates: pass funding= (e.g. BinanceClient().funding_rate(symbol, start, end))", field="funding")
+        funding = load_funding(bars.attrs["symbol"])
+    rates = (funding["funding_rate"] if isinstance(funding, pd.DataFrame) else funding).rename("funding_rate")
+    hold = bars.index[bars.index >= test_start]
+    step = rates.index.to_series().diff().median() if len(rates) > 1 else pd.Timedelta("8h")
+    if not len(rates) or rates.index[0] > hold[0] + step or rates.index[-1] < hold[-1] - step:
+        span = f"{rates.index[0]} .. {rates.index[-1]}" if len(rates) else "nothing"
+        raise DataError(f"covers {span}, not the hold-out {hold[0]} .. {hold[-1]}: its funding times would go unpaid", field="funding")
+    return rates
+
 # %% ../nbs/55_research.ipynb #5613dc1d
 @dataclasses.dataclass
 class ResearchResult:
@@ -125,6 +150,8 @@ class ResearchResult:
     signals: pd.DataFrame               # hold-out events: calibrated p_up/p_down, signal, exit time
     backtest: BacktestResult            # columns "strategy" and "buy_and_hold" over the hold-out bars
     seconds: dict                       # wall time per stage
+    funding: pd.Series|None = None      # funding rates the backtest paid (perpetuals); None for spot
+    holdout_quality: dict = dataclasses.field(default_factory=dict)  # probability metrics on the resolved hold-out events
 
     def summary(self) -> dict:
         "The run's measurements as one JSON-ready record (`research_summary`)"
@@ -135,9 +162,16 @@ class ResearchResult:
         return save_research(self, directory)
 
 # %% ../nbs/55_research.ipynb #2d579012
+def _holdout_quality(bars:pd.DataFrame, test:pd.DataFrame, proba:pd.DataFrame) -> dict:
+    "Probability metrics of the hold-out events whose labels are resolved (empty if none)"
+    done = test[test["label"].notna()]
+    if not len(done): return {}
+    w = sample_weights(done["t1"], bars["close"])
+    return {**probability_metrics(proba.loc[done.index], done["label"].astype(np.int64), w.to_numpy()), "events": len(done)}
+
 def _holdout_backtest(bars:pd.DataFrame, features:pd.DataFrame, test:pd.DataFrame, trained:TrainedSignal, cfg:ResearchConfig,
-                      test_start:pd.Timestamp) -> tuple[pd.DataFrame, BacktestResult]:
-    "Signals at the hold-out events and the T+1 backtest of the positions they imply, beside buy-and-hold"
+                      test_start:pd.Timestamp, funding:pd.Series|None=None) -> tuple[pd.DataFrame, BacktestResult]:
+    "Signals at the hold-out events and the T+1 backtest of the positions they imply, beside buy-and-hold (funding on perpetuals)"
     hold = bars.loc[test_start:]
     proba = trained.predict_proba(features.loc[test.index])
     signal = trained.signal(features.loc[test.index]).astype(np.int64)
@@ -149,13 +183,14 @@ def _holdout_backtest(bars:pd.DataFrame, features:pd.DataFrame, test:pd.DataFram
         exit_time.loc[traded.index] = exits["t1"]
     signals = pd.DataFrame({"p_up": proba[1], "p_down": proba[-1], "signal": signal, "exit_time": exit_time})
     pos = pd.DataFrame({"strategy": event_positions(hold.index, signal, exit_time), "buy_and_hold": 1.0}, index=hold.index)
-    result = backtest(hold["close"], pos, open=hold["open"], fees=cfg.fees, slippage=cfg.slippage)
+    result = backtest(hold["close"], pos, open=hold["open"], fees=cfg.fees, slippage=cfg.slippage, funding=funding)
     return signals, result
 
 # %% ../nbs/55_research.ipynb #d5d8404c
 def run_research(config:ResearchConfig|None=None, # The run's choices (default: `ResearchConfig()`)
                  bars:pd.DataFrame|None=None, # Bars to use instead of loading `config.symbol` (validated by the caller)
                  storage=None, # Optuna storage for the tuning study (default: SQLite under the settings' home)
+                 funding:pd.Series|pd.DataFrame|None=None, # Funding rates of perpetual bars (default: a sample's own; see `research_funding`)
                  **overrides) -> ResearchResult: # `ResearchConfig` fields to override
     "Load, featurise, label, tune and calibrate on the training period, and backtest the hold-out at T+1"
     cfg = dataclasses.replace(config or ResearchConfig(), **overrides) if overrides else (config or ResearchConfig())
@@ -170,16 +205,19 @@ def run_research(config:ResearchConfig|None=None, # The run's choices (default: 
     lap("features")
     labels = research_labels(bars, features.index, cfg)
     test_start, train, test = holdout_split(bars, labels, cfg.test_fraction)
+    rates = research_funding(bars, test_start, funding)
     weights = sample_weights(train["t1"], bars["close"])
     lap("labels")
     trained = train_signal_model(features.loc[train.index], train["label"].astype(np.int64), train["t1"], train["ret"], weights,
                                  n_trials=cfg.n_trials, seed=cfg.seed, storage=storage, method=cfg.calibration, fees=cfg.fees,
-                                 slippage=cfg.slippage, n_splits=cfg.n_splits, embargo=cfg.embargo,
+                                 slippage=cfg.slippage, n_splits=cfg.n_splits, embargo=cfg.embargo, require_heldout_edge=cfg.require_heldout_edge,
                                  model_params={"n_estimators": cfg.n_estimators, "n_jobs": 1})
     lap("train")
-    signals, result = _holdout_backtest(bars, features, test, trained, cfg, test_start)
+    signals, result = _holdout_backtest(bars, features, test, trained, cfg, test_start, rates)
+    quality = _holdout_quality(bars, test, trained.predict_proba(features.loc[test.index]))
     lap("backtest")
-    return ResearchResult(cfg, current_run_id() or new_run_id(), bars, features, labels, test_start, train, trained, signals, result, secs)
+    return ResearchResult(cfg, current_run_id() or new_run_id(), bars, features, labels, test_start, train, trained, signals, result, secs,
+                          funding=rates, holdout_quality=quality)
 
 # %% ../nbs/55_research.ipynb #8af39a50
 def _jsonable(x):
@@ -190,6 +228,14 @@ def _jsonable(x):
     if isinstance(x, (pd.Timestamp, pd.Timedelta)): return str(x)
     return x
 
+def _funding_summary(self:ResearchResult) -> dict|None:
+    "Funding times the hold-out backtest charged (first bar < T <= the last bar's end, as the engine) and what each column paid"
+    if self.funding is None: return None
+    idx, t, trades = self.backtest.equity.index, self.funding.index.round("min"), self.backtest.trades
+    paid = trades.groupby("column")["funding"].sum() if len(trades) else pd.Series(dtype=float)
+    return {"market": "usdm", "funding_times": int(((t > idx[0]) & (t <= idx[-1] + (idx[-1] - idx[-2]))).sum()),
+            "paid": {c: float(paid.get(c, 0.0)) for c in self.backtest.columns}}
+
 def research_summary(self:ResearchResult) -> dict:
     "The run's measurements as one JSON-ready record"
     tr, m = self.trained, self.backtest.metrics
@@ -197,19 +243,30 @@ def research_summary(self:ResearchResult) -> dict:
     keep = ("total_return", "cagr", "sharpe", "sortino", "max_drawdown", "calmar", "psr", "win_rate", "profit_factor", "exposure",
             "turnover", "n_trades", "avg_trade", "trade_win_rate")
     perf = {c: {k: m.loc[c, k] for k in keep if k in m.columns} for c in m.index}
-    best = tr.study.best_trial
+    best, n_trials = tr.study.best_trial, len(tr.study.trials)
+    costs = "fees, slippage and funding" if self.funding is not None else "fees and slippage"
+    headline = {"basis": f"purged hold-out {self.test_start} .. {self.bars.index[-1]}: never seen by tuning, calibration or thresholds; "
+                         f"T+1 backtest after {costs}",
+                "trading": tr.trading, "note": tr.note,
+                **{f"{c}_{k}": m.loc[c, k] for c in ("strategy", "buy_and_hold") for k in ("total_return", "sharpe", "psr")},
+                "log_loss": self.holdout_quality.get("log_loss"), "scored_events": self.holdout_quality.get("events", 0)}
+    cv_basis = (f"selection-biased: the best of {n_trials} trials scored on the purged folds that chose it; calibration and "
+                "thresholds fit on the same out-of-fold predictions (optimistic; the hold-out is the honest figure)")
     return _jsonable({
-        "run_id": self.run_id, "config": self.config.to_dict(), "seconds": self.seconds,
+        "run_id": self.run_id, "headline": headline, "config": self.config.to_dict(), "seconds": self.seconds,
         "data": {"rows": len(self.bars), "start": self.bars.index[0], "end": self.bars.index[-1], "source": self.bars.attrs.get("source"),
                  "origin": self.bars.attrs.get("origin"), "features": self.features.shape[1], "feature_rows": len(self.features)},
         "labels": {"events": len(self.labels), "unresolved": int(self.labels["label"].isna().sum()), "train_events": len(self.train_labels),
                    "holdout_events": len(self.signals), "test_start": self.test_start,
                    "train_class_balance": self.train_labels["label"].value_counts(normalize=True).sort_index().to_dict()},
-        "model": {"study": tr.study.study_name, "trials": len(tr.study.trials), "best_trial": best.number, "best_cv_log_loss": best.value,
-                  "params": best.params, "calibration": tr.method, "t_long": tr.t_long, "t_short": tr.t_short},
-        "out_of_fold": tr.metrics.to_dict(orient="index"),
+        "model": {"study": tr.study.study_name, "trials": n_trials, "best_trial": best.number, "params": best.params, "calibration": tr.method,
+                  "t_long": tr.t_long if tr.t_long <= 1 else None, "t_short": tr.t_short if tr.t_short <= 1 else None,
+                  "trading": tr.trading, "note": tr.note},
+        "cross_validation": {"basis": cv_basis, "best_log_loss": best.value, "probability_quality": tr.metrics.to_dict(orient="index"),
+                             "double_threshold_heldout_folds": tr.thresholds.loc["EV double (held-out folds)"].to_dict()},
         "holdout_signals": self.signals["signal"].value_counts().sort_index().to_dict(),
-        "holdout_performance": perf})
+        "holdout_probability_quality": self.holdout_quality,
+        "holdout_performance": perf, "funding": _funding_summary(self)})
 
 # %% ../nbs/55_research.ipynb #ece009d5
 def save_research(self:ResearchResult, directory:str|Path|None=None) -> Path: # Default: reports_dir/SYMBOL/interval/run_id
