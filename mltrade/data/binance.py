@@ -7,7 +7,7 @@ Docs: https://mltrade.github.io/mltrade/data.binance.html.md"""
 # %% ../../nbs/01_data.binance.ipynb #475d4e68
 from __future__ import annotations
 import dataclasses, email.utils, math, random, re, time
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np, pandas as pd
 import requests
@@ -124,7 +124,7 @@ class BinanceClient:
         self.stats: dict[str, float] = dict(requests=0, retries=0, throttle_sleeps=0, throttle_seconds=0.0, rate_limited=0, server_errors=0,
                                             timeouts=0, connection_errors=0, bad_responses=0)
         self.log = get_logger("data.binance")
-        self.last_headers: dict[str, str] = {}
+        self.last_headers: Mapping[str, str] = {}
 
     def url(self, market:str, name:str) -> str:
         "The full URL the client calls for endpoint `name` on `market`"
@@ -149,7 +149,9 @@ def _fmt_params(params:dict) -> str: return ", ".join(f"{k}={v}" for k, v in par
 @patch
 def _ensure_budget(self:BinanceClient, market:str) -> WeightBudget|None:
     if self.weight_safety is None: return self.budgets.get(market)
-    if market not in self.budgets: self.budgets[market] = WeightBudget.from_exchange_info(self._request(market, "exchangeInfo", {}, _budget=False))
+    if market not in self.budgets:
+        self.budgets[market] = WeightBudget.from_exchange_info(self._request(market, "exchangeInfo", {}, _budget=False))
+        self._record_weight(market, self.last_headers)   # exchangeInfo's own answer says what the window has used (other clients too)
     return self.budgets[market]
 
 @patch
@@ -185,7 +187,7 @@ def _request(self:BinanceClient, market:str, name:str, params:dict, _budget:bool
         if attempt: self.stats["retries"] += 1
         try:
             out = fn(**params) if params else fn()
-            self.last_headers = dict(self._client.response.headers)
+            self.last_headers = requests.structures.CaseInsensitiveDict(self._client.response.headers)   # Binance sends them in lower case
             self._record_weight(market, self._client.response.headers)
             return out
         except BinanceAPIException as e:
@@ -235,6 +237,16 @@ def _request(self:BinanceClient, market:str, name:str, params:dict, _budget:bool
 # %% ../../nbs/01_data.binance.ipynb #afb9c4c4
 def _ms(t) -> int|None: return None if t is None else int(pd.Timestamp(t).value // 1_000_000)
 
+def _check_advance(name:str, # Endpoint, e.g. "klines"
+                   key:str, # The cursor parameter, e.g. "startTime"
+                   cursor:int, # The value the page was asked from
+                   last:int) -> None: # The highest time (or id) in the page
+    "Raise when a page ends before the cursor it was asked from: a server that ignores the cursor would be paged forever"
+    if last >= cursor: return
+    at = (lambda v: f"{v} ({ms_to_utc([v])[0]})") if key.endswith("Time") else str
+    raise FetchError(f"the server sent a page that does not advance: asked for {key}={at(cursor)}, the page ends at {at(last)}; "
+                     "stopped instead of asking for the same page forever", field=name, cursor=cursor, last=last)
+
 def _clean_pages(df:pd.DataFrame, what:str) -> tuple[pd.DataFrame, int]:
     "Sort by time, drop exact repeats; raise on one time with different rows. Returns (frame, rows dropped)"
     if not df.index.is_monotonic_increasing: df = df.sort_index(kind="stable")
@@ -264,6 +276,7 @@ def _paged_klines(self:BinanceClient, market:str, name:str, symbol:str, interval
         if not page: break
         rows.extend(page)
         last = max(int(r[0]) for r in page)           # pages are not trusted to be in order
+        _check_advance(name, "startTime", cur, last)
         if progress is not None: progress(len(page), ms_to_utc([last])[0])
         if len(page) < limit or (end_ms is not None and last >= end_ms): break
         cur = last + 1
@@ -339,7 +352,9 @@ def agg_trades(self:BinanceClient, symbol:str, # Binance symbol
             rows.extend(keep)
             if progress is not None and keep: progress(len(keep), ms_to_utc([keep[-1]["T"]])[0])
             if len(keep) < len(page) or len(page) < limit: break
-            next_id = max(int(r["a"]) for r in page) + 1    # pages are not trusted to be in order
+            top = max(int(r["a"]) for r in page)           # pages are not trusted to be in order
+            _check_advance("aggTrades", "fromId", next_id, top)
+            next_id = top + 1
     df = _agg_frame(rows) if rows else _agg_frame([])
     df = df.sort_values("trade_id", kind="stable") if not df["trade_id"].is_monotonic_increasing else df
     df = df[~df["trade_id"].duplicated()]
@@ -368,7 +383,9 @@ def _paged_time(self:BinanceClient, market:str, name:str, params:dict, time_key:
         page = self._request(market, name, {**params, "startTime": cur, "limit": limit, **({"endTime": end_ms} if end_ms is not None else {})})
         rows.extend(page)
         if len(page) < limit: break
-        cur = max(int(r[time_key]) for r in page) + 1
+        last = max(int(r[time_key]) for r in page)
+        _check_advance(name, "startTime", cur, last)
+        cur = last + 1
     return rows
 
 @patch

@@ -84,11 +84,18 @@ class BarCache:
     def manifest_path(self) -> Path: return self.root/"manifest.json"
 
     @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
-        "An exclusive lock on the cache (a `flock` on `<root>/.lock`; released by the OS if the process dies)"
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root/".lock", "a+") as f:
-            fcntl.flock(f, fcntl.LOCK_EX)
+    def lock(self, shared:bool=False, # Shared (readers) instead of exclusive (writers)
+            ) -> Iterator[None]:
+        "A `flock` on `<root>/.lock`, released by the OS if the process dies: exclusive for writers, shared for readers"
+        if not shared: self.root.mkdir(parents=True, exist_ok=True)
+        f = None
+        for mode in ("a+", "r") if shared else ("a+",):     # a reader of a read-only cache locks through a read-only handle
+            try: f = open(self.root/".lock", mode); break
+            except OSError:
+                if not shared: raise
+        if f is None: yield; return                      # a reader of a cache that does not exist (nor can be locked): nothing to wait for
+        with f:
+            fcntl.flock(f, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
             try: yield
             finally: fcntl.flock(f, fcntl.LOCK_UN)
 
@@ -123,7 +130,7 @@ def _iso(t) -> str|None: return None if t is None else pd.Timestamp(t).isoformat
 
 @patch
 def _stage_period(self:BarCache, key:SeriesKey, period:str, rows:pd.DataFrame, cov_from:pd.Timestamp, cov_to:pd.Timestamp,
-                  fetched_at:pd.Timestamp, attrs:dict, m:dict) -> dict:
+                  fetched_at:pd.Timestamp, attrs:dict, m:dict, live_edge:bool=False) -> dict:
     "Write a period's new version under its content-addressed name (merged with the cached one); return its manifest entry"
     fk = key.file_key(period)
     old = m["files"].get(fk)
@@ -131,6 +138,7 @@ def _stage_period(self:BarCache, key:SeriesKey, period:str, rows:pd.DataFrame, c
         try:
             prev = self._read_entry(fk, old)
             rows = pd.concat([prev[~prev.index.isin(rows.index)], rows]).sort_index()
+            if pd.Timestamp(old["covered_to"]) > cov_to: live_edge = bool(old.get("live_edge"))   # the older fetch still ends later
             cov_from, cov_to = min(cov_from, pd.Timestamp(old["covered_from"])), max(cov_to, pd.Timestamp(old["covered_to"]))
         except CacheCorruptError as e:
             self.log.warning("replacing a corrupt cache file", extra=dict(file=fk, error=str(e)))
@@ -143,7 +151,7 @@ def _stage_period(self:BarCache, key:SeriesKey, period:str, rows:pd.DataFrame, c
     return {"path": rel, "sha256": sha, "rows": len(rows), "bytes": len(data),
             "first": _iso(rows.index[0]) if len(rows) else None, "last": _iso(rows.index[-1]) if len(rows) else None,
             "covered_from": _iso(cov_from), "covered_to": _iso(cov_to), "fetched_at": _iso(fetched_at),
-            "closed": bool(cov_to >= p_end and fetched_at >= p_end), "columns": list(rows.columns), "attrs": attrs}
+            "closed": bool(cov_to >= p_end and fetched_at >= p_end), "live_edge": live_edge, "columns": list(rows.columns), "attrs": attrs}
 
 _KEPT_ATTRS = ("derived_columns", "market", "note", "origin", "absent_columns", "listing_start")
 
@@ -152,6 +160,7 @@ def write(self:BarCache, bars:pd.DataFrame, # Bars indexed by UTC open time (as 
           source:str, symbol:str, interval:str, # What the bars are
           covered:tuple|None=None, # (from, to): the time range the fetch covered; default: first bar .. last bar + interval
           fetched_at=None, # When fetched (default: now)
+          live_edge:bool=False, # The fetch asked for every bar closed by `fetched_at` (covered may end earlier: the source lagged)
          ) -> list[str]:
     "Store `bars`, one parquet file per period, merged with what is cached; return the periods written"
     key = SeriesKey(source, symbol, interval)
@@ -174,7 +183,7 @@ def write(self:BarCache, bars:pd.DataFrame, # Bars indexed by UTC open time (as 
             i0, i1 = bars.index.searchsorted(p0, "left"), bars.index.searchsorted(p1, "left")
             fk = key.file_key(period)
             old = m["files"].get(fk)
-            m["files"][fk] = self._stage_period(key, period, bars.iloc[i0:i1], max(cov_from, p0), min(cov_to, p1), fetched, attrs, m)
+            m["files"][fk] = self._stage_period(key, period, bars.iloc[i0:i1], max(cov_from, p0), min(cov_to, p1), fetched, attrs, m, live_edge)
             if old is not None and old["path"] != m["files"][fk]["path"]: replaced.append(old["path"])
             written.append(period)
         self._save_manifest(m)                              # the switch: one atomic rename
@@ -208,12 +217,13 @@ def read(self:BarCache, source:str, symbol:str, interval:str, # The series
     "The cached bars of [start, end), every file hash-checked; `CacheCorruptError` names a bad file"
     key = SeriesKey(source, symbol, interval)
     s, e = to_utc(start, "start"), to_utc(end, "end")
-    ents = self.entries(key)
     tables, attrs = [], dict[str, Any]()
-    for period in sorted(ents):
-        p0, p1 = period_bounds(period)
-        if (e is not None and p0 >= e) or (s is not None and p1 <= s): continue
-        tables.append(self._read_table(key.file_key(period), ents[period])); attrs.update(ents[period].get("attrs") or {})
+    with self.lock(shared=True):                          # the manifest and its files, as one version: no writer in between
+        ents = self.entries(key)
+        for period in sorted(ents):
+            p0, p1 = period_bounds(period)
+            if (e is not None and p0 >= e) or (s is not None and p1 <= s): continue
+            tables.append(self._read_table(key.file_key(period), ents[period])); attrs.update(ents[period].get("attrs") or {})
     if tables: out = pa.concat_tables(tables, promote_options="default").to_pandas()
     else: out = pd.DataFrame(index=pd.DatetimeIndex([], tz="UTC", name="open_time"))
     i0 = 0 if s is None else out.index.searchsorted(s, "left")
@@ -230,11 +240,12 @@ def corrupt_periods(self:BarCache, source:str, symbol:str, interval:str, # The s
     key = SeriesKey(source, symbol, interval)
     s, e = to_utc(start, "start"), to_utc(end, "end")
     bad = []
-    for period, ent in sorted(self.entries(key).items()):
-        p0, p1 = period_bounds(period)
-        if (e is not None and p0 >= e) or (s is not None and p1 <= s): continue
-        try: self._read_table(key.file_key(period), ent)
-        except CacheCorruptError: bad.append(period)
+    with self.lock(shared=True):
+        for period, ent in sorted(self.entries(key).items()):
+            p0, p1 = period_bounds(period)
+            if (e is not None and p0 >= e) or (s is not None and p1 <= s): continue
+            try: self._read_table(key.file_key(period), ent)
+            except CacheCorruptError: bad.append(period)
     return bad
 
 # %% ../../nbs/03_data.cache.ipynb #348b4725
@@ -260,7 +271,7 @@ def plan(self:BarCache, source:str, symbol:str, interval:str, # The series
         cf, ct = pd.Timestamp(ent["covered_from"]), pd.Timestamp(ent["covered_to"])
         if lo < cf: need.append((lo, min(cf, hi)))
         fetched = pd.Timestamp(ent["fetched_at"])
-        live = not ent["closed"] and ct + (step if step is not None else pd.DateOffset(months=1)) > fetched   # reached the forming bar
+        live = not ent["closed"] and (ent.get("live_edge") or ct + (step if step is not None else pd.DateOffset(months=1)) > fetched)  # reached the present
         within_ttl = not coverage_only and live and (now_ - fetched).total_seconds() < self.ttl
         if hi > ct and not within_ttl: need.append((max(ct, lo), hi))
     merged: list[tuple[pd.Timestamp, pd.Timestamp]] = []

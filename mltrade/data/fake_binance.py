@@ -6,7 +6,7 @@ Docs: https://mltrade.github.io/mltrade/data.fake_binance.html.md"""
 
 # %% ../../nbs/02_data.fake_binance.ipynb #69e4a097
 from __future__ import annotations
-import argparse, dataclasses, functools, gzip, json, math, socket, struct, threading, time
+import argparse, dataclasses, errno, functools, gzip, json, math, socket, struct, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qsl, urlsplit
@@ -155,12 +155,12 @@ class FakeBinance:
         handler = type("Handler", (_Handler,), {"fake": self})
         self._server = ThreadingHTTPServer((self.host, self.port), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="FakeBinance", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="FakeBinance", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        "Stop serving and close the socket"
+        "Stop serving and close the socket (within 50 ms: the serving loop checks for a stop that often)"
         if self._server is not None:
             self._server.shutdown(); self._server.server_close()
             self._server = None
@@ -470,16 +470,35 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(200, body, headers)
 
 # %% ../../nbs/02_data.fake_binance.ipynb #946fac89
+class _Parser(argparse.ArgumentParser):
+    "argparse whose errors are one line, `prog: error: message`, with exit status 2"
+    def error(self, message:str): self.exit(2, f"{self.prog}: error: {message}\n")
+
+def _port_arg(text:str) -> int:
+    "The --port value: a TCP port number"
+    if not text.isdigit() or int(text) > 65535: raise argparse.ArgumentTypeError(f"must be a TCP port in 0..65535 (0: any free port), got {text!r}")
+    return int(text)
+
+def _faults_arg(text:str) -> list[Fault]:
+    "The --faults value: a JSON list of `Fault` fields"
+    try:
+        v = json.loads(text)
+        if not isinstance(v, list) or not all(isinstance(f, dict) for f in v): raise ValueError(f"got a JSON {type(v).__name__}, not a list of objects")
+        return [Fault(**f) for f in v]
+    except (ValueError, TypeError) as e:                 # bad JSON, an unknown field, a bad kind (ParameterError is a ValueError)
+        raise argparse.ArgumentTypeError(f"not a JSON list of faults like '[{{\"kind\": \"429\", \"after\": 2}}]': {e}") from None
+
 def main(argv:list[str]|None=None) -> None:
-    "Run FakeBinance in the foreground until interrupted"
-    p = argparse.ArgumentParser(prog="python -m mltrade.data.fake_binance", description="A Binance-compatible REST server replaying mltrade's bundled data")
-    p.add_argument("--port", type=int, default=8900); p.add_argument("--host", default="127.0.0.1")
+    "Run FakeBinance in the foreground until interrupted; a bad argument exits with status 2 and one line naming it"
+    p = _Parser(prog="python -m mltrade.data.fake_binance", description="A Binance-compatible REST server replaying mltrade's bundled data")
+    p.add_argument("--port", type=_port_arg, default=8900); p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--weight-limit", type=int, default=1200); p.add_argument("--weight-window", type=float, default=60.0)
-    p.add_argument("--faults", default="[]", help='JSON list of faults, e.g. \'[{"kind": "429", "path": "/api/v3/klines", "after": 2}]\'')
+    p.add_argument("--faults", type=_faults_arg, default="[]", help='JSON list of faults, e.g. \'[{"kind": "429", "path": "/api/v3/klines", "after": 2}]\'')
     a = p.parse_args(argv)
-    try: faults = [Fault(**f) for f in json.loads(a.faults)]
-    except (ValueError, TypeError) as e: raise ParameterError(f"not a JSON list of faults: {e}", field="faults") from None
-    fb = FakeBinance(a.port, a.host, faults, weight_limit=a.weight_limit, weight_window=a.weight_window).start()
+    try: fb = FakeBinance(a.port, a.host, a.faults, weight_limit=a.weight_limit, weight_window=a.weight_window).start()
+    except ParameterError as e: p.error(f"argument --{(e.field or '').replace('_', '-')}: {str(e).removeprefix(f'{e.field}: ')}")
+    except OSError as e:                                 # the address: taken or not allowed (the port), not an address of this machine (the host)
+        p.error(f"argument {'--port' if e.errno in (errno.EADDRINUSE, errno.EACCES) else '--host'}: cannot listen on {a.host}:{a.port}: {e.strerror or e}")
     print(f"FakeBinance serving bundled data on {fb.url} (Ctrl-C to stop)", flush=True)
     try:
         while True: time.sleep(3600)

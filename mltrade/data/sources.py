@@ -296,6 +296,11 @@ def load_mark_price(symbol:str="XRPUSDT", # Binance USD-M perpetual symbol
     return _sample_bars(symbol, interval, start, end, "usdm", kind="mark")
 
 # %% ../../nbs/05_data.sources.ipynb #38e848f8
+def _next_open(t:pd.Timestamp, interval:str) -> pd.Timestamp:
+    "Open time of the bar after the one that opens at `t`"
+    step = INTERVALS[interval]
+    return t + (step if step is not None else pd.DateOffset(months=1))
+
 def _cache_source(source:str, market:str) -> str:
     return "binance" if (source, market) == ("binance", "spot") else f"{source}_{market}" if source == "binance" else source
 
@@ -399,7 +404,9 @@ def _load_network(source:str, symbol:str, interval:str, start, end, market:str, 
                    else _fetch_yfinance(yf_session, symbol, interval, a, b, now))
             got = got.drop(columns=[c for c in ("close_time",) if c in got.columns])
             if start is None: got.attrs = {**got.attrs, "listing_start": str(s)}
-            cache.write(got, csrc, symbol, interval, covered=(a, min(b, upto)), fetched_at=now)
+            live = b >= upto                                  # asked for every bar closed by now
+            to = (_next_open(got.index[-1], interval) if len(got) else a) if live else b   # at the live edge: covered up to what arrived
+            if to > a: cache.write(got, csrc, symbol, interval, covered=(a, to), fetched_at=now, live_edge=live)
         try:
             bars = cache.read(csrc, symbol, interval, s, e)
             break
@@ -442,6 +449,24 @@ def _load_cache_only(symbol:str, interval:str, start, end, market:str, cache:Bar
 # %% ../../nbs/05_data.sources.ipynb #a4dff6a6
 SOURCES = ("auto", "binance", "yfinance", "cache", "sample")
 
+def _sample_hint(symbol:str, interval:str, market:str|None) -> str:
+    "How to load bundled real data instead: the call for the sample that fits symbol, interval and market, else the demo default"
+    def call(spec:SampleSeries, iv:str) -> str:
+        try: raw = _read_sample(spec); span = f", {raw.index[0]:%Y-%m-%d} to {raw.index[-1]:%Y-%m-%d}"
+        except Exception: span = ""                      # the hint must not fail where the load already did
+        built = f", {iv} bars built from its {spec.interval} bars" if iv != spec.interval else ""
+        mk = f", market='{spec.market}'" if spec.market != "spot" else ""
+        return f"load_bars('{spec.symbol}', '{iv}'{mk}, source='sample') ({spec.origin}{built}{span}; see sample_catalog())"
+    for mkt in dict.fromkeys((market, None)):           # the market asked for, then any
+        try: spec, _ = _find_sample(symbol, interval, mkt)
+        except ParameterError: continue
+        note = f" (the bundled {symbol} is the {spec.market} market, not {market})" if market not in (None, spec.market) else ""
+        return f"to work offline on the bundled real data, call {call(spec, interval)}{note}"
+    same = [s for s in SAMPLE_SERIES if s.kind == "bars" and s.symbol == symbol]
+    what = f"{symbol} is bundled as {', '.join(f'{s.interval} {s.market}' for s in same)} only" if same else f"no {symbol} series is bundled"
+    alt = same[0] if same else SAMPLE_SERIES[0]
+    return f"there is no bundled {symbol} {interval} sample ({what}); to work offline on bundled real data, call {call(alt, alt.interval)}"
+
 def load_bars(symbol:str, # Binance symbol, e.g. "BTCUSDT"
               interval:str, # Binance interval, e.g. "1h"
               start=None, # First open time (inclusive; naive = UTC); None: as early as the source has
@@ -465,14 +490,16 @@ def load_bars(symbol:str, # Binance symbol, e.g. "BTCUSDT"
     mkt = market or "spot"
     cache = BarCache(cache_dir)
     if source == "cache": return _load_cache_only(symbol, interval, start, end, mkt, cache)
-    if source in ("binance", "yfinance"): return _load_network(source, symbol, interval, start, end, mkt, cache, client, yf_session, progress)
-    failures = []
-    for src in ("binance", "yfinance") if mkt == "spot" else ("binance",):
+    srcs = (source,) if source != "auto" else ("binance", "yfinance") if mkt == "spot" else ("binance",)
+    failures, last = [], None
+    for i, src in enumerate(srcs):
         try: return _load_network(src, symbol, interval, start, end, mkt, cache, client, yf_session, progress)
         except FetchError as e:
             if src == "binance" and e.context.get("code") is not None: raise      # Binance rejected the request itself: no fallback helps
-            failures.append(str(e) if str(e).startswith(src) else f"{src} {e}")
-            get_logger("data.sources").warning("source failed, trying the next", extra=dict(source=src, error=str(e)))
-    raise FetchError(f"could not load {symbol} {interval}: " + " | ".join(failures) + ". Nothing was loaded, and mltrade never substitutes "
-                     "sample data silently: to work offline on the bundled real data, call load_bars('BTCUSDT', '1h', source='sample') "
-                     "(Coinbase BTC-USD 1h, 2017-07 to 2019-10; see sample_catalog())", field="source", failures=failures)
+            failures.append(str(e) if str(e).startswith(src) else f"{src} {e}"); last = e
+            if i + 1 < len(srcs): get_logger("data.sources").warning("source failed, trying the next", extra=dict(source=src, error=str(e)))
+    assert last is not None
+    hint = "Nothing was loaded, and mltrade never substitutes sample data silently: " + _sample_hint(symbol, interval, market)
+    if source == "auto": raise FetchError(f"could not load {symbol} {interval}: " + " | ".join(failures) + ". " + hint, field="source", failures=failures) from last
+    own = str(last).removeprefix(f"{last.field}: ") if last.field else str(last)      # one source by name: its own error first, as it was
+    raise FetchError(f"{own}. {hint}", field=last.field, **{**last.context, "source": source, "failures": failures}) from last
