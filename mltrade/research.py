@@ -125,7 +125,8 @@ def research_funding(bars:pd.DataFrame, # Validated bars; `attrs["market"]` says
         return None
     if funding is None:
         if bars.attrs.get("source") != "sample":
-            raise ParameterError("perpetual (usdm) bars need their funding rates: pass funding= (e.g. BinanceClient().funding_rate(symbol, start, end))", field="funding")
+            raise ParameterError("perpetual (usdm) bars need their funding rates: pass funding= "
+                                 "(e.g. BinanceClient().funding_rate(symbol, start, end))", field="funding")
         funding = load_funding(bars.attrs["symbol"])
     rates = (funding["funding_rate"] if isinstance(funding, pd.DataFrame) else funding).rename("funding_rate")
     hold = bars.index[bars.index >= test_start]

@@ -500,6 +500,7 @@ def load_bars(symbol:str, # Binance symbol, e.g. "BTCUSDT"
             if i + 1 < len(srcs): get_logger("data.sources").warning("source failed, trying the next", extra=dict(source=src, error=str(e)))
     assert last is not None
     hint = "Nothing was loaded, and mltrade never substitutes sample data silently: " + _sample_hint(symbol, interval, market)
-    if source == "auto": raise FetchError(f"could not load {symbol} {interval}: " + " | ".join(failures) + ". " + hint, field="source", failures=failures) from last
+    if source == "auto":
+        raise FetchError(f"could not load {symbol} {interval}: " + " | ".join(failures) + ". " + hint, field="source", failures=failures) from last
     own = str(last).removeprefix(f"{last.field}: ") if last.field else str(last)      # one source by name: its own error first, as it was
     raise FetchError(f"{own}. {hint}", field=last.field, **{**last.context, "source": source, "failures": failures}) from last

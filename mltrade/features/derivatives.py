@@ -99,7 +99,8 @@ OI_COLUMNS = ("open_interest", "sum_open_interest")  # ours, then `BinanceClient
 def _oi_series(oi) -> pd.Series:
     "The open-interest column of `oi` (`open_interest`, else the client's `sum_open_interest`), checked and positive"
     if isinstance(oi, pd.DataFrame) and not any(c in oi for c in OI_COLUMNS):
-        raise DataError(f"missing column 'open_interest' (or 'sum_open_interest', as BinanceClient.open_interest_hist names it); have {list(oi.columns)}", field="oi")
+        raise DataError("missing column 'open_interest' (or 'sum_open_interest', as BinanceClient.open_interest_hist names it); "
+                        f"have {list(oi.columns)}", field="oi")
     col = next((c for c in OI_COLUMNS if isinstance(oi, pd.DataFrame) and c in oi), "open_interest")
     s = _series(oi, col, "oi")
     if (s <= 0).any(): raise DataError(f"non-positive open interest at {s.index[int(np.argmax((s <= 0).to_numpy()))]}", field=f"oi.{col}")
