@@ -28,8 +28,8 @@ def _as_ns(values:pd.DatetimeIndex) -> np.ndarray:
     "Nanoseconds since the epoch (UTC for tz-aware values), whatever the index's time unit"
     return np.asarray(values.as_unit("ns").asi8, dtype=np.int64)
 
-def _check_prices(s, field:str) -> pd.Series:
-    "Check that `s` is a Series of finite positive prices on a strictly increasing DatetimeIndex; return it as float64"
+def _check_prices(s, field:str, values:bool=True) -> pd.Series:
+    "Check that `s` is a float Series of finite positive prices on a strictly increasing DatetimeIndex (prices: unless `values=False`)"
     if not isinstance(s, pd.Series): raise ParameterError(f"must be a pandas Series indexed by bar time, got {type(s).__name__}", field=field)
     if not isinstance(s.index, pd.DatetimeIndex): raise ParameterError(f"index must be a DatetimeIndex, got {type(s.index).__name__}", field=field)
     if len(s) < 2: raise DataError(f"needs at least 2 bars, got {len(s)}", field=field)
@@ -38,7 +38,7 @@ def _check_prices(s, field:str) -> pd.Series:
         raise DataError(f"index must be strictly increasing; first violation at {s.index[int(np.argmax(d <= 0)) + 1]}", field=field)
     try: v = s.to_numpy(dtype=np.float64)
     except (TypeError, ValueError): raise ParameterError(f"must hold numbers, got dtype {s.dtype}", field=field) from None
-    if not (v.min() > 0 and v.max() < np.inf):                   # NaN propagates through min and max
+    if values and not (v.min() > 0 and v.max() < np.inf):        # NaN propagates through min and max
         k = int(np.argmax(~(np.isfinite(v) & (v > 0))))
         raise DataError(f"must be finite and > 0; first bad value {v[k]} at {s.index[k]}", field=field)
     return s if s.dtype == np.float64 else s.astype(np.float64)
@@ -171,6 +171,7 @@ def _check_hl(high, low, close:pd.Series) -> tuple[pd.Series, pd.Series]:
     h, l = out
     c = close.to_numpy()
     if _count_bad_hl(c, h, l):                                      # one pass; the message is worked out only on failure
+        _check_prices(close, "close")                               # a bad close is named as such (callers may leave it to this pass)
         positive = "must be finite and > 0"
         for name, v, bad, what in (("high", h, ~(np.isfinite(h) & (h > 0)), positive), ("low", l, ~(np.isfinite(l) & (l > 0)), positive),
                                    ("high", h, h < c, "below the close"), ("low", l, l > c, "above the close")):
@@ -206,10 +207,11 @@ def _at_events(s, events:pd.DatetimeIndex, pos:np.ndarray, index:pd.DatetimeInde
 
 def _barrier_inputs(close, events, target, pt_sl, max_holding, side, high, low, vertical_label, min_ret) -> _BarrierInputs:
     "Check and convert the labeler's arguments"
-    close = _check_prices(close, "close")
+    with_hl = high is not None or low is not None
+    close = _check_prices(close, "close", values=not with_hl)     # with highs and lows, one pass checks 0 < low <= close <= high < inf
     c = close.to_numpy()
     hi = lo = c
-    if high is not None or low is not None: hi, lo = (s.to_numpy() for s in _check_hl(high, low, close))
+    if with_hl: hi, lo = (s.to_numpy() for s in _check_hl(high, low, close))
     if not isinstance(pt_sl, (tuple, list)) or len(pt_sl) != 2: raise ParameterError(f"must be a pair (pt, sl), got {pt_sl!r}", field="pt_sl")
     pt, sl = (float(check_range("pt_sl", x, lo=0)) for x in pt_sl)
     if max_holding is not None:
