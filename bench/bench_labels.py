@@ -42,7 +42,7 @@ def compile_seconds() -> float:
     t = time.perf_counter()
     scan(c, c, 101.0, 99.0, 1, 50)
     out = np.empty(5, dtype=np.int64), np.empty(5), np.empty(5), np.empty(5, dtype=np.int8)
-    fresh(c, c, c, np.arange(50, dtype=np.int64), np.arange(5, dtype=np.int64), np.full(5, 0.01), np.ones(1), False, 0.0, 1.0, 1.0, 10, False, 0, 5, 0, *out)
+    fresh(c, c, c, np.arange(50, dtype=np.int64), np.arange(5, dtype=np.int64), np.full(5, 0.01), np.ones(1), False, 0.0, 1.0, 1.0, 10, False, *out, 0, 5)
     return time.perf_counter() - t
 
 def main():

@@ -6,7 +6,8 @@ Docs: https://mltrade.github.io/mltrade/labels.html.md"""
 
 # %% ../nbs/20_labels.ipynb #3ab2cb00
 from __future__ import annotations
-import dataclasses, math, os, threading
+import dataclasses, math, os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
 import numba
@@ -24,11 +25,46 @@ __all__ = ['cusum_events', 'ewm_volatility', 'atr_target', 'triple_barrier_refer
 _log = get_logger(__name__)
 
 # %% ../nbs/20_labels.ipynb #04bc0a24
+_MIN_SLICE_BARS, _MIN_SLICE_EVENTS = 250_000, 20_000              # smaller slices cost more in hand-offs than they save
+_POOL: ThreadPoolExecutor|None = None
+
+def _available_cores() -> int:
+    "Cores this process may run on"
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+def _worker_threads() -> ThreadPoolExecutor:
+    "The labeler's worker threads, started on first use"
+    global _POOL
+    if _POOL is None: _POOL = ThreadPoolExecutor(max(1, _available_cores() - 1), thread_name_prefix="mltrade-labels")
+    return _POOL
+
+def _forget_threads():
+    global _POOL
+    _POOL = None                                                   # a forked child has none of its parent's threads
+
+if hasattr(os, "register_at_fork"): os.register_at_fork(after_in_child=_forget_threads)
+
+def _in_slices(kernel, n:int, n_jobs:int, min_slice:int, *args) -> list:
+    "`kernel(*args, i0, i1)` on up to `n_jobs` contiguous slices of `n` items (each at least `min_slice`), on threads; results in order"
+    k = max(1, min(n_jobs, n // min_slice))
+    if k == 1: return [kernel(*args, 0, n)]
+    b = np.linspace(0, n, k + 1).astype(np.int64)
+    futures = [_worker_threads().submit(kernel, *args, int(b[q]), int(b[q + 1])) for q in range(1, k)]
+    return [kernel(*args, 0, int(b[1]))] + [f.result() for f in futures]
+
+@numba.njit(cache=True, nogil=True)
+def _count_bad_prices(v:np.ndarray, i0:int, i1:int) -> int:
+    "Number of values in `v[i0:i1]` that are not finite and > 0"
+    bad = 0
+    for i in range(i0, i1): bad += not ((v[i] > 0) & (v[i] < np.inf))
+    return bad
+
+# %% ../nbs/20_labels.ipynb #b5332583
 def _as_ns(values:pd.DatetimeIndex) -> np.ndarray:
     "Nanoseconds since the epoch (UTC for tz-aware values), whatever the index's time unit"
     return np.asarray(values.as_unit("ns").asi8, dtype=np.int64)
 
-def _check_prices(s, field:str, values:bool=True) -> pd.Series:
+def _check_prices(s, field:str, values:bool=True, n_jobs:int=1) -> pd.Series:
     "Check that `s` is a float Series of finite positive prices on a strictly increasing DatetimeIndex (prices: unless `values=False`)"
     if not isinstance(s, pd.Series): raise ParameterError(f"must be a pandas Series indexed by bar time, got {type(s).__name__}", field=field)
     if not isinstance(s.index, pd.DatetimeIndex): raise ParameterError(f"index must be a DatetimeIndex, got {type(s.index).__name__}", field=field)
@@ -38,7 +74,7 @@ def _check_prices(s, field:str, values:bool=True) -> pd.Series:
         raise DataError(f"index must be strictly increasing; first violation at {s.index[int(np.argmax(d <= 0)) + 1]}", field=field)
     try: v = s.to_numpy(dtype=np.float64)
     except (TypeError, ValueError): raise ParameterError(f"must hold numbers, got dtype {s.dtype}", field=field) from None
-    if values and not (v.min() > 0 and v.max() < np.inf):        # NaN propagates through min and max
+    if values and sum(_in_slices(_count_bad_prices, len(v), n_jobs, _MIN_SLICE_BARS, v)):
         k = int(np.argmax(~(np.isfinite(v) & (v > 0))))
         raise DataError(f"must be finite and > 0; first bad value {v[k]} at {s.index[k]}", field=field)
     return s if s.dtype == np.float64 else s.astype(np.float64)
@@ -70,12 +106,18 @@ def _search_sorted_keys(a:np.ndarray, keys:np.ndarray, exact:bool=False) -> np.n
             if out[k] >= n or a[out[k]] != keys[k]: out[k] = -1
     return out
 
-def _positions(index:pd.DatetimeIndex, times, field:str) -> np.ndarray:
+@numba.njit(cache=True, nogil=True)
+def _bar_positions(a:np.ndarray, keys:np.ndarray, i0:int, i1:int) -> np.ndarray:
+    "Positions in `a` of `keys[i0:i1]` (-1 where a key is not in `a`)"
+    return _search_sorted_keys(a, keys[i0:i1], True)
+
+def _positions(index:pd.DatetimeIndex, times, field:str, n_jobs:int=1) -> np.ndarray:
     "Positions of `times` in the sorted `index`; every time must be a bar of `index`"
     times = pd.DatetimeIndex(times)
     if (times.tz is None) != (index.tz is None): raise ParameterError("must be tz-aware exactly when the price index is", field=field)
     idx, t = (index.asi8, times.asi8) if times.unit == index.unit else (_as_ns(index), _as_ns(times))
-    pos = _search_sorted_keys(idx, t, True)
+    parts = _in_slices(_bar_positions, len(t), n_jobs, _MIN_SLICE_EVENTS, idx, t)
+    pos = parts[0] if len(parts) == 1 else np.concatenate(parts)
     if pos.min(initial=0) < 0:
         missing = pos < 0
         raise DataError(f"{int(missing.sum())} times are not bars of the price index, first {times[missing][0]}", field=field)
@@ -159,7 +201,7 @@ def atr_target(high:pd.Series, # Bar highs
     atr = _wilder_atr(high.to_numpy(), low.to_numpy(), c, _one_bar_steps(close, interval), int(period))
     return pd.Series(atr / c, index=close.index, name="atr_target")
 
-def _check_hl(high, low, close:pd.Series) -> tuple[pd.Series, pd.Series]:
+def _check_hl(high, low, close:pd.Series, n_jobs:int=1) -> tuple[pd.Series, pd.Series]:
     "Check highs and lows: given together, Series on `close`'s index, positive and finite, low <= close <= high"
     if (high is None) != (low is None): raise ParameterError("high and low must be given together", field="high" if high is None else "low")
     out = []
@@ -170,7 +212,7 @@ def _check_hl(high, low, close:pd.Series) -> tuple[pd.Series, pd.Series]:
         except (TypeError, ValueError): raise ParameterError(f"must hold numbers, got dtype {s.dtype}", field=name) from None
     h, l = out
     c = close.to_numpy()
-    if _count_bad_hl(c, h, l):                                      # one pass; the message is worked out only on failure
+    if sum(_in_slices(_count_bad_hl, len(c), n_jobs, _MIN_SLICE_BARS, c, h, l)):   # one pass; the message is worked out only on failure
         _check_prices(close, "close")                               # a bad close is named as such (callers may leave it to this pass)
         positive = "must be finite and > 0"
         for name, v, bad, what in (("high", h, ~(np.isfinite(h) & (h > 0)), positive), ("low", l, ~(np.isfinite(l) & (l > 0)), positive),
@@ -179,10 +221,10 @@ def _check_hl(high, low, close:pd.Series) -> tuple[pd.Series, pd.Series]:
     return (high if high.dtype == np.float64 else high.astype(np.float64)), (low if low.dtype == np.float64 else low.astype(np.float64))
 
 @numba.njit(cache=True, nogil=True)
-def _count_bad_hl(c:np.ndarray, h:np.ndarray, l:np.ndarray) -> int:
-    "Number of bars breaking 0 < low <= close <= high < inf"
+def _count_bad_hl(c:np.ndarray, h:np.ndarray, l:np.ndarray, i0:int, i1:int) -> int:
+    "Number of bars in `i0:i1` breaking 0 < low <= close <= high < inf"
     bad = 0
-    for i in range(len(c)): bad += not ((l[i] > 0) & (l[i] <= c[i]) & (c[i] <= h[i]) & (h[i] < np.inf))
+    for i in range(i0, i1): bad += not ((l[i] > 0) & (l[i] <= c[i]) & (c[i] <= h[i]) & (h[i] < np.inf))
     return bad
 
 # %% ../nbs/20_labels.ipynb #626baec4
@@ -194,24 +236,31 @@ class _BarrierInputs:
     events: pd.DatetimeIndex; dropped: int                     # the events kept (target above min_ret): the labels' index
     pt: float; sl: float; horizon: int; vertical_label: int|str; has_side: bool; min_ret: float
 
-def _at_events(s, events:pd.DatetimeIndex, pos:np.ndarray, index:pd.DatetimeIndex, field:str) -> np.ndarray:
+@numba.njit(cache=True, nogil=True)
+def _take(v:np.ndarray, pos:np.ndarray, i0:int, i1:int) -> np.ndarray:
+    "`v[pos[i0:i1]]`"
+    return v[pos[i0:i1]]
+
+def _at_events(s, events:pd.DatetimeIndex, pos:np.ndarray, index:pd.DatetimeIndex, field:str, n_jobs:int=1) -> np.ndarray:
     "Values of Series `s` at `events` (fast path when `s` is on the price index)"
     if not isinstance(s, pd.Series): raise ParameterError(f"must be a number or a Series indexed by bar time, got {type(s).__name__}", field=field)
     try: v = s.to_numpy(dtype=np.float64)
     except (TypeError, ValueError): raise ParameterError(f"must hold numbers, got dtype {s.dtype}", field=field) from None
-    if s.index.equals(index): return v[pos]
+    if s.index.equals(index):
+        parts = _in_slices(_take, len(pos), n_jobs, _MIN_SLICE_EVENTS, v, pos)
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
     if not isinstance(s.index, pd.DatetimeIndex) or not s.index.is_unique: raise DataError("index must be unique bar times", field=field)
     k = s.index.get_indexer(events)
     if (k < 0).any(): raise DataError(f"has no value at event {events[k < 0][0]}", field=field)
     return v[k]
 
-def _barrier_inputs(close, events, target, pt_sl, max_holding, side, high, low, vertical_label, min_ret) -> _BarrierInputs:
-    "Check and convert the labeler's arguments"
+def _barrier_inputs(close, events, target, pt_sl, max_holding, side, high, low, vertical_label, min_ret, n_jobs:int=1) -> _BarrierInputs:
+    "Check and convert the labeler's arguments (on `n_jobs` threads where the arrays are large)"
     with_hl = high is not None or low is not None
-    close = _check_prices(close, "close", values=not with_hl)     # with highs and lows, one pass checks 0 < low <= close <= high < inf
+    close = _check_prices(close, "close", values=not with_hl, n_jobs=n_jobs)   # with highs and lows, one pass checks 0 < low <= close <= high < inf
     c = close.to_numpy()
     hi = lo = c
-    if with_hl: hi, lo = (s.to_numpy() for s in _check_hl(high, low, close))
+    if with_hl: hi, lo = (s.to_numpy() for s in _check_hl(high, low, close, n_jobs))
     if not isinstance(pt_sl, (tuple, list)) or len(pt_sl) != 2: raise ParameterError(f"must be a pair (pt, sl), got {pt_sl!r}", field="pt_sl")
     pt, sl = (float(check_range("pt_sl", x, lo=0)) for x in pt_sl)
     if max_holding is not None:
@@ -226,8 +275,8 @@ def _barrier_inputs(close, events, target, pt_sl, max_holding, side, high, low, 
     order = _order_state(ev.asi8)
     if order == 1: ev = ev.sort_values(); order = _order_state(ev.asi8)
     if order == 2: raise ParameterError(f"has duplicate times, first {ev[1:][np.diff(ev.asi8) == 0][0]}", field="events")
-    pos = _positions(close.index, ev, "events")
-    if isinstance(target, pd.Series): tgt = _at_events(target, ev, pos, close.index, "target")
+    pos = _positions(close.index, ev, "events", n_jobs)
+    if isinstance(target, pd.Series): tgt = _at_events(target, ev, pos, close.index, "target", n_jobs)
     else: tgt = np.full(len(ev), check_range("target", target, lo=0), dtype=np.float64)
     if not (np.fmin.reduce(tgt, initial=0.0) >= 0 and np.fmax.reduce(tgt, initial=0.0) < np.inf):   # NaN (warm-up) is allowed
         bad = np.isinf(tgt) | (tgt < 0)
@@ -309,11 +358,13 @@ def _first_reach(hi:np.ndarray, lo:np.ndarray, up:float, dn:float, start:int, st
 
 @numba.njit(cache=True, nogil=True)
 def _first_touch(c:np.ndarray, hi:np.ndarray, lo:np.ndarray, times:np.ndarray, pos:np.ndarray, tgt:np.ndarray, side:np.ndarray,
-                 has_side:bool, min_ret:float, pt:float, sl:float, horizon:int, vertical_sign:bool, i0:int, i1:int, k0:int,
-                 t1:np.ndarray, ret:np.ndarray, label:np.ndarray, code:np.ndarray):
-    "Label events `i0:i1` with target > min_ret into output rows from `k0`: first-touch time (NaT sentinel), return, label, barrier code"
+                 has_side:bool, min_ret:float, pt:float, sl:float, horizon:int, vertical_sign:bool,
+                 t1:np.ndarray, ret:np.ndarray, label:np.ndarray, code:np.ndarray, i0:int, i1:int):
+    "Label events `i0:i1` with target > min_ret into their output rows: first-touch time (NaT sentinel), return, label, barrier code"
     n = len(c)
-    k = k0 - 1
+    k = -1
+    for i in range(i0):                                             # the rows of the kept events before this slice
+        if tgt[i] > min_ret: k += 1
     for i in range(i0, i1):
         tg = tgt[i]
         if not tg > min_ret: continue
@@ -334,26 +385,12 @@ def _first_touch(c:np.ndarray, hi:np.ndarray, lo:np.ndarray, times:np.ndarray, p
         t1[k], ret[k] = times[j1], s * (c[j1] / c[p] - 1)
         label[k] = (1.0 if hit == 0 else -1.0) if hit < 2 else (np.sign(ret[k]) if vertical_sign else 0.0)
 
-_THREAD_MIN_EVENTS = 20_000                                        # below this, one thread: starting others costs more than it saves
-
-def _available_cores() -> int:
-    "Cores this process may run on"
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
 def _label_events(x:_BarrierInputs, n_jobs:int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    "Run the kernel over every event, in `n_jobs` contiguous slices on threads when there are enough events"
-    m, n_ev = len(x.events), len(x.pos)
+    "Run the kernel over every event, in up to `n_jobs` contiguous slices on threads when there are enough events"
+    m = len(x.events)
     out = np.empty(m, dtype=np.int64), np.empty(m), np.empty(m), np.empty(m, dtype=np.int8)
-    args = (x.c, x.hi, x.lo, x.index.asi8, x.pos, x.tgt, x.side, x.has_side, x.min_ret, x.pt, x.sl, x.horizon, x.vertical_label == "sign")
-    n_slices = max(1, min(n_jobs, n_ev // _THREAD_MIN_EVENTS))
-    if n_slices == 1: _first_touch(*args, 0, n_ev, 0, *out); return out
-    bounds = np.linspace(0, n_ev, n_slices + 1).astype(np.int64)
-    kept_before = np.r_[0, np.cumsum(x.tgt > x.min_ret)][bounds]   # the output row where each slice starts
-    work = [(int(bounds[q]), int(bounds[q + 1]), int(kept_before[q])) for q in range(n_slices)]
-    threads = [threading.Thread(target=_first_touch, args=(*args, *w, *out)) for w in work[1:]]
-    for t in threads: t.start()
-    _first_touch(*args, *work[0], *out)                            # the calling thread takes the first slice
-    for t in threads: t.join()
+    _in_slices(_first_touch, len(x.pos), n_jobs, _MIN_SLICE_EVENTS, x.c, x.hi, x.lo, x.index.asi8, x.pos, x.tgt, x.side, x.has_side,
+               x.min_ret, x.pt, x.sl, x.horizon, x.vertical_label == "sign", *out)
     return out
 
 # %% ../nbs/20_labels.ipynb #bb37c26c
@@ -367,11 +404,11 @@ def triple_barrier_labels(close:pd.Series, # Prices indexed by bar time
                           low:pd.Series|None=None, # Bar lows, with `high`
                           vertical_label:int|Literal["sign"]=0, # Label of a vertical touch: 0, or "sign" of its return
                           min_ret:float=0.0, # Events whose target is not above this are dropped
-                          n_jobs:int|None=None, # Threads for the scan (None: every core); calls under 20,000 events use one
+                          n_jobs:int|None=None, # Threads for the checks and the scan (None: every core); small inputs use one
                          ) -> pd.DataFrame: # Indexed by event time: `t1`, `ret`, `label`, `barrier`
     "Label each event by the first barrier its price path touches: profit-taking, stop-loss or the vertical (AFML 3.4)"
     n_jobs = _available_cores() if n_jobs is None else int(check_range("n_jobs", n_jobs, lo=1))
-    x = _barrier_inputs(close, events, target, pt_sl, max_holding, side, high, low, vertical_label, min_ret)
+    x = _barrier_inputs(close, events, target, pt_sl, max_holding, side, high, low, vertical_label, min_ret, n_jobs)
     out = _label_events(x, n_jobs)
     if x.dropped: _log.info("triple_barrier_labels: dropped %d events with NaN target or target <= min_ret", x.dropped)
     return _labels_frame(x, *out)
