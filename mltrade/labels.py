@@ -6,7 +6,7 @@ Docs: https://mltrade.github.io/mltrade/labels.html.md"""
 
 # %% ../nbs/20_labels.ipynb #3ab2cb00
 from __future__ import annotations
-import dataclasses, math, os
+import dataclasses, functools, math, os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
@@ -49,8 +49,9 @@ def _in_slices(kernel, n:int, n_jobs:int, min_slice:int, *args) -> list:
     k = max(1, min(n_jobs, n // min_slice))
     if k == 1: return [kernel(*args, 0, n)]
     b = np.linspace(0, n, k + 1).astype(np.int64)
-    futures = [_worker_threads().submit(kernel, *args, int(b[q]), int(b[q + 1])) for q in range(1, k)]
-    return [kernel(*args, 0, int(b[1]))] + [f.result() for f in futures]
+    on = functools.partial(kernel, *args)
+    futures = [_worker_threads().submit(on, int(b[q]), int(b[q + 1])) for q in range(1, k)]
+    return [on(0, int(b[1]))] + [f.result() for f in futures]
 
 @numba.njit(cache=True, nogil=True)
 def _count_bad_prices(v:np.ndarray, i0:int, i1:int) -> int:
