@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .backtest.engine import BacktestResult, backtest
-from .calibration import TrainedSignal, probability_metrics, train_signal_model
+from .backtest.engine import BacktestResult, backtest, funding_bars
+from .calibration import TrainedSignal, double_threshold, probability_metrics, train_signal_model, up_down
 from .core import DataError, ParameterError, atomic_write, check_choice, check_range, current_run_id, get_logger, get_settings, new_run_id
 from .data.sources import load_bars, load_funding
 from .features.pipeline import FEATURE_GROUPS, build_features
@@ -170,12 +170,11 @@ def _holdout_quality(bars:pd.DataFrame, test:pd.DataFrame, proba:pd.DataFrame) -
     w = sample_weights(done["t1"], bars["close"])
     return {**probability_metrics(proba.loc[done.index], done["label"].astype(np.int64), w.to_numpy()), "events": len(done)}
 
-def _holdout_backtest(bars:pd.DataFrame, features:pd.DataFrame, test:pd.DataFrame, trained:TrainedSignal, cfg:ResearchConfig,
+def _holdout_backtest(bars:pd.DataFrame, proba:pd.DataFrame, test:pd.DataFrame, trained:TrainedSignal, cfg:ResearchConfig,
                       test_start:pd.Timestamp, funding:pd.Series|None=None) -> tuple[pd.DataFrame, BacktestResult]:
-    "Signals at the hold-out events and the T+1 backtest of the positions they imply, beside buy-and-hold (funding on perpetuals)"
+    "Signals at the hold-out events (calibrated `proba`) and the T+1 backtest of the positions they imply, beside buy-and-hold"
     hold = bars.loc[test_start:]
-    proba = trained.predict_proba(features.loc[test.index])
-    signal = trained.signal(features.loc[test.index]).astype(np.int64)
+    signal = double_threshold(*up_down(proba), trained.t_long, trained.t_short).astype(np.int64)   # = trained.signal, one pass
     vol = ewm_volatility(bars["close"], cfg.vol_span) * math.sqrt(cfg.max_holding)
     traded = signal[signal != 0]
     exit_time = pd.Series(pd.NaT, index=signal.index, dtype=test["t1"].dtype)
@@ -214,8 +213,9 @@ def run_research(config:ResearchConfig|None=None, # The run's choices (default: 
                                  slippage=cfg.slippage, n_splits=cfg.n_splits, embargo=cfg.embargo, require_heldout_edge=cfg.require_heldout_edge,
                                  model_params={"n_estimators": cfg.n_estimators, "n_jobs": 1})
     lap("train")
-    signals, result = _holdout_backtest(bars, features, test, trained, cfg, test_start, rates)
-    quality = _holdout_quality(bars, test, trained.predict_proba(features.loc[test.index]))
+    proba = trained.predict_proba(features.loc[test.index])
+    signals, result = _holdout_backtest(bars, proba, test, trained, cfg, test_start, rates)
+    quality = _holdout_quality(bars, test, proba)
     lap("backtest")
     return ResearchResult(cfg, current_run_id() or new_run_id(), bars, features, labels, test_start, train, trained, signals, result, secs,
                           funding=rates, holdout_quality=quality)
@@ -230,11 +230,11 @@ def _jsonable(x):
     return x
 
 def _funding_summary(self:ResearchResult) -> dict|None:
-    "Funding times the hold-out backtest charged (first bar < T <= the last bar's end, as the engine) and what each column paid"
+    "Funding times the hold-out backtest charged (`funding_bars`, the engine's rule) and what each column paid"
     if self.funding is None: return None
-    idx, t, trades = self.backtest.equity.index, self.funding.index.round("min"), self.backtest.trades
+    trades = self.backtest.trades
     paid = trades.groupby("column")["funding"].sum() if len(trades) else pd.Series(dtype=float)
-    return {"market": "usdm", "funding_times": int(((t > idx[0]) & (t <= idx[-1] + (idx[-1] - idx[-2]))).sum()),
+    return {"market": "usdm", "funding_times": int((funding_bars(self.backtest.equity.index, self.funding) >= 0).sum()),
             "paid": {c: float(paid.get(c, 0.0)) for c in self.backtest.columns}}
 
 def research_summary(self:ResearchResult) -> dict:

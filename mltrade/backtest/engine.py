@@ -16,7 +16,8 @@ from ..core import DataError, ParameterError, check_range
 from .metrics import bar_spacing, infer_periods_per_year, performance_metrics, plot_backtest
 
 # %% auto #0
-__all__ = ['REASONS', 'backtest_reference', 'trades_reference', 'BacktestResult', 'backtest', 'volatility_slippage']
+__all__ = ['REASONS', 'backtest_reference', 'trades_reference', 'funding_bars', 'BacktestResult', 'backtest',
+           'volatility_slippage']
 
 # %% ../../nbs/50_backtest.engine.ipynb #65554154
 @njit(cache=True)
@@ -239,8 +240,10 @@ def _run_kernel(cl, op, target, sl, fu, vo, fees, impact, lev, dd, pause, init_c
         room = tuple(max(c, k) for c, k in zip(counts, room))
 
 # %% ../../nbs/50_backtest.engine.ipynb #085c1824
-def _bar_funding(index:pd.Index, funding:pd.Series) -> np.ndarray:
-    "Funding rate charged at each bar's close: events at T go to the bar i with index[i] < T <= index[i+1]"
+def funding_bars(index:pd.Index, # Bar open times
+                 funding:pd.Series, # Funding rates indexed by funding time
+                ) -> np.ndarray: # Per funding event: the position of the bar whose close pays it, -1 outside the bars
+    "The bar charged with each funding event at T: the bar i with index[i] < T <= index[i+1] (T rounded to the minute)"
     if not isinstance(funding.index, pd.DatetimeIndex) or not isinstance(index, pd.DatetimeIndex):
         raise ParameterError("must be indexed by funding time (a DatetimeIndex), like the bars", field="funding")
     if funding.index.tz is None or index.tz is None:
@@ -252,12 +255,15 @@ def _bar_funding(index:pd.Index, funding:pd.Series) -> np.ndarray:
     if len(bad): raise DataError(f"{len(bad)} missing or non-finite funding rate(s), first at {funding.index[bad[0]]}", field="funding")
     nominal = funding.index.round("min")
     if nominal.has_duplicates: raise ParameterError(f"two funding events in the same minute, at {nominal[nominal.duplicated()][0]}", field="funding")
-    bar_len = bar_spacing(index)
     times = nominal.as_unit("ns").asi8
     i = np.searchsorted(index.as_unit("ns").asi8, times, side="left") - 1
-    keep = (i >= 0) & (times <= (index[-1] + bar_len).as_unit("ns").value)
+    return np.where((i >= 0) & (times <= (index[-1] + bar_spacing(index)).as_unit("ns").value), i, -1)
+
+def _bar_funding(index:pd.Index, funding:pd.Series) -> np.ndarray:
+    "Funding rate charged at each bar's close (`funding_bars`; several events in one bar add up)"
+    i = funding_bars(index, funding)
     out = np.zeros(len(index))
-    np.add.at(out, i[keep], rates[keep])
+    np.add.at(out, i[i >= 0], funding.to_numpy(dtype=float)[i >= 0])
     return out
 
 # %% ../../nbs/50_backtest.engine.ipynb #3ff04e06
