@@ -13,6 +13,9 @@ from typing import Literal
 import numba
 import numpy as np
 import pandas as pd
+from llvmlite import ir
+from numba.core import types
+from numba.extending import intrinsic
 
 from .core import DataError, ParameterError, check_choice, check_range, get_logger
 
@@ -56,9 +59,9 @@ def _in_slices(kernel, n:int, n_jobs:int, min_slice:int, *args) -> list:
 @numba.njit(cache=True, nogil=True)
 def _count_bad_prices(v:np.ndarray, i0:int, i1:int) -> int:
     "Number of values in `v[i0:i1]` that are not finite and > 0"
-    bad = 0
-    for i in range(i0, i1): bad += not ((v[i] > 0) & (v[i] < np.inf))
-    return bad
+    good = 0
+    for i in range(i0, i1): good += (v[i] > 0.0) & (v[i] < np.inf)   # counting the good ones vectorizes
+    return (i1 - i0) - good
 
 # %% ../nbs/20_labels.ipynb #b5332583
 def _as_ns(values:pd.DatetimeIndex) -> np.ndarray:
@@ -81,36 +84,54 @@ def _check_prices(s, field:str, values:bool=True, n_jobs:int=1) -> pd.Series:
     return s if s.dtype == np.float64 else s.astype(np.float64)
 
 @numba.njit(cache=True, nogil=True)
-def _search_sorted_keys(a:np.ndarray, keys:np.ndarray, exact:bool=False) -> np.ndarray:
-    "Left insertion points of `keys` in ascending `a` (with `exact`: the position of an equal element, else -1); O(1) per key on evenly spaced bars"
+def _bars_per_unit(a:np.ndarray) -> float:
+    "Slope of position against value in ascending `a`, for `_guess` (0 when `a` has no spread)"
     n = len(a)
-    out = np.empty(len(keys), dtype=np.int64)
-    for k in range(len(keys)):
-        x = keys[k]
-        if n == 0 or x <= a[0]: out[k] = 0; continue
-        if x > a[n - 1]: out[k] = n; continue
-        g = min(int((x - a[0]) / (a[n - 1] - a[0]) * (n - 1)), n - 1)   # a[0] < x <= a[n-1], so a[n-1] > a[0]
-        step = 1
-        if a[g] < x:                                               # gallop right, keeping a[lo] < x <= a[hi]
-            lo, hi = g, min(g + 1, n - 1)
-            while a[hi] < x: lo = hi; step *= 2; hi = min(lo + step, n - 1)
-        else:                                                      # gallop left
-            lo, hi = max(g - 1, 0), g
-            while a[lo] >= x: hi = lo; step *= 2; lo = max(hi - step, 0)
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if a[mid] < x: lo = mid
-            else: hi = mid
-        out[k] = hi
-    if exact:
-        for k in range(len(keys)):
-            if out[k] >= n or a[out[k]] != keys[k]: out[k] = -1
+    return (n - 1) / (float(a[n - 1]) - float(a[0])) if n > 1 and a[n - 1] > a[0] else 0.0
+
+@numba.njit(cache=True, nogil=True)
+def _guess(a:np.ndarray, x:int, per_unit:float) -> int:
+    "Position of `x` in ascending `a` by linear interpolation, clipped to the array: exact on evenly spaced bars"
+    f = (float(x) - float(a[0])) * per_unit + 0.5                  # in floats: no int64 overflow far outside the bars
+    return 0 if not f > 0 else (len(a) - 1 if f >= len(a) - 1 else int(f))
+
+@numba.njit(cache=True, nogil=True)
+def _insertion_point(a:np.ndarray, x:int, g:int) -> int:
+    "Left insertion point of `x` in ascending `a`, galloping from the guess `g` and then bisecting: O(log distance)"
+    n = len(a)
+    if n == 0 or x <= a[0]: return 0
+    if x > a[n - 1]: return n
+    step = 1                                                       # from here a[0] < x <= a[n-1]
+    if a[g] < x:                                                   # gallop right, keeping a[lo] < x <= a[hi]
+        lo, hi = g, min(g + 1, n - 1)
+        while a[hi] < x: lo = hi; step *= 2; hi = min(lo + step, n - 1)
+    else:                                                          # gallop left
+        lo, hi = max(g - 1, 0), g
+        while a[lo] >= x: hi = lo; step *= 2; lo = max(hi - step, 0)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if a[mid] < x: lo = mid
+        else: hi = mid
+    return hi
+
+@numba.njit(cache=True, nogil=True)
+def _search_sorted_keys(a:np.ndarray, keys:np.ndarray) -> np.ndarray:
+    "Left insertion points of `keys` in ascending `a` (as `np.searchsorted`); O(1) per key on evenly spaced bars"
+    out, per_unit = np.empty(len(keys), dtype=np.int64), _bars_per_unit(a)
+    for k in range(len(keys)): out[k] = _insertion_point(a, keys[k], _guess(a, keys[k], per_unit) if len(a) else 0)
     return out
 
 @numba.njit(cache=True, nogil=True)
 def _bar_positions(a:np.ndarray, keys:np.ndarray, i0:int, i1:int) -> np.ndarray:
-    "Positions in `a` of `keys[i0:i1]` (-1 where a key is not in `a`)"
-    return _search_sorted_keys(a, keys[i0:i1], True)
+    "Positions in the strictly increasing `a` of `keys[i0:i1]` (-1 where a key is not in `a`): the guess when it is the bar, else a search"
+    n, per_unit = len(a), _bars_per_unit(a)
+    out = np.empty(i1 - i0, dtype=np.int64)
+    for k in range(i0, i1):
+        x, g = keys[k], _guess(a, keys[k], per_unit) if n else 0
+        if n and a[g] == x: out[k - i0] = g; continue               # evenly spaced bars: always here
+        i = _insertion_point(a, x, g)
+        out[k - i0] = i if i < n and a[i] == x else -1
+    return out
 
 def _positions(index:pd.DatetimeIndex, times, field:str, n_jobs:int=1) -> np.ndarray:
     "Positions of `times` in the sorted `index`; every time must be a bar of `index`"
@@ -259,9 +280,9 @@ def _barrier_inputs(close, events, target, pt_sl, max_holding, side, high, low, 
     "Check and convert the labeler's arguments (on `n_jobs` threads where the arrays are large)"
     with_hl = high is not None or low is not None
     close = _check_prices(close, "close", values=not with_hl, n_jobs=n_jobs)   # with highs and lows, one pass checks 0 < low <= close <= high < inf
-    c = close.to_numpy()
+    c = np.ascontiguousarray(close.to_numpy())                     # the scan reads contiguous arrays (no copy when they are)
     hi = lo = c
-    if with_hl: hi, lo = (s.to_numpy() for s in _check_hl(high, low, close, n_jobs))
+    if with_hl: hi, lo = (np.ascontiguousarray(s.to_numpy()) for s in _check_hl(high, low, close, n_jobs))
     if not isinstance(pt_sl, (tuple, list)) or len(pt_sl) != 2: raise ParameterError(f"must be a pair (pt, sl), got {pt_sl!r}", field="pt_sl")
     pt, sl = (float(check_range("pt_sl", x, lo=0)) for x in pt_sl)
     if max_holding is not None:
@@ -342,19 +363,46 @@ def triple_barrier_reference(close:pd.Series, events, target, pt_sl=(1.0, 1.0), 
     return _labels_frame(x, np.array(t1, dtype=np.int64), np.array(ret), np.array(label), np.array(code, dtype=np.int8))
 
 # %% ../nbs/20_labels.ipynb #801d693a
-_U1, _U2, _U3, _U4 = (np.uint64(k) for k in range(1, 5))
+_LANES = 8                                                         # bars per vector compare
+
+def _vector_of(builder, x, lanes:int):
+    "LLVM IR: the float `x` in every lane of a vector"
+    v = builder.insert_element(ir.Constant(ir.VectorType(x.type, lanes), ir.Undefined), x, ir.Constant(ir.IntType(32), 0))
+    return builder.shuffle_vector(v, v, ir.Constant(ir.VectorType(ir.IntType(32), lanes), [0] * lanes))
+
+@intrinsic
+def _bars_outside(typingctx, hi, lo, j, up, dn):
+    "Bit q set where hi[j+q] >= up or lo[j+q] <= dn, for the 8 bars from `j` (one vector compare per side; needs j + 8 <= len)"
+    if not all(isinstance(a, types.Array) and a.ndim == 1 and a.layout == "C" and a.dtype == types.float64 for a in (hi, lo)): return None
+    def codegen(context, builder, sig, args):
+        at = context.cast(builder, args[2], sig.args[2], types.intp)
+        def bars(k):                                               # the 8 float64s from position `at` of array argument k
+            data = context.make_array(sig.args[k])(context, builder, args[k]).data
+            return builder.load(builder.bitcast(builder.gep(data, [at]), ir.VectorType(ir.DoubleType(), _LANES).as_pointer()), align=8)
+        def level(k): return _vector_of(builder, context.cast(builder, args[k], sig.args[k], types.float64), _LANES)
+        hit = builder.or_(builder.fcmp_ordered(">=", bars(0), level(3)), builder.fcmp_ordered("<=", bars(1), level(4)))   # NaN: False
+        return builder.zext(builder.bitcast(hit, ir.IntType(_LANES)), ir.IntType(64))
+    return types.uint64(hi, lo, j, up, dn), codegen
+
+@intrinsic
+def _trailing_zeros(typingctx, m):
+    "Number of trailing zero bits of the uint64 `m` (64 for 0)"
+    if m != types.uint64: return None
+    def codegen(context, builder, sig, args): return builder.cttz(args[0], ir.Constant(ir.IntType(1), 0))
+    return types.uint64(m), codegen
 
 @numba.njit(cache=True, nogil=True)
 def _first_reach(hi:np.ndarray, lo:np.ndarray, up:float, dn:float, start:int, stop:int) -> np.int64:
-    "First bar j in [start, stop) with hi[j] >= up or lo[j] <= dn, else -1 (four bars per branch, then bar by bar)"
-    j, end = np.uint64(start), np.uint64(stop)                   # unsigned: no negative-index check in the hot loop
-    while j + _U4 <= end:
-        if ((hi[j] >= up) | (lo[j] <= dn) | (hi[j + _U1] >= up) | (lo[j + _U1] <= dn)
-                | (hi[j + _U2] >= up) | (lo[j + _U2] <= dn) | (hi[j + _U3] >= up) | (lo[j + _U3] <= dn)): break
-        j += _U4
-    while j < end:
-        if (hi[j] >= up) | (lo[j] <= dn): return np.int64(j)
-        j += _U1
+    "First bar j in [start, stop) with hi[j] >= up or lo[j] <= dn, else -1 (eight bars per vector compare, the last few of the data one by one)"
+    j, n = np.int64(start), len(hi)
+    while j < stop and j + _LANES <= n:
+        m = _bars_outside(hi, lo, j, up, dn)  # type: ignore[call-arg,var-annotated]
+        if stop - j < _LANES: m &= (np.uint64(1) << np.uint64(stop - j)) - np.uint64(1)   # bars past the window do not count
+        if m: return j + np.int64(_trailing_zeros(m))
+        j += _LANES
+    while j < stop:
+        if (hi[j] >= up) | (lo[j] <= dn): return j
+        j += 1
     return np.int64(-1)
 
 @numba.njit(cache=True, nogil=True)
