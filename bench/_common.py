@@ -7,8 +7,20 @@ from typing import Callable
 ROWS: list[dict] = []
 
 def best_time(fn:Callable, repeat:int=3, warmup:int=1) -> float:
-    "Best wall time of `repeat` calls of `fn` after `warmup` calls (JIT compilation and caches excluded)"
+    "Best wall time of `repeat` calls of `fn` after `warmup` calls (JIT compilation excluded), the garbage collector paused during each call as `timeit` does"
     for _ in range(warmup): fn()
+    times, enabled = [], gc.isenabled()
+    try:
+        for _ in range(repeat):
+            gc.disable()
+            t = time.perf_counter(); fn(); times.append(time.perf_counter() - t)
+            if enabled: gc.enable()                                # collections happen between the calls, untimed
+    finally:
+        if enabled: gc.enable()
+    return min(times)
+
+def cold_time(fn:Callable, repeat:int=3) -> float:
+    "Best wall time of `repeat` calls of `fn`, each after a full `gc.collect()`: the collector's walk over every object leaves the caches cold"
     times = []
     for _ in range(repeat):
         gc.collect()
