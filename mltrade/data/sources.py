@@ -314,6 +314,7 @@ def closed_until(now:pd.Timestamp, interval:str) -> pd.Timestamp:
 
 _YAHOO_QUOTES = {"USDT": "USD", "USDC": "USD", "BUSD": "USD", "FDUSD": "USD", "TUSD": "USD", "USD": "USD",
                  "BTC": "BTC", "ETH": "ETH", "EUR": "EUR", "GBP": "GBP"}
+_YAHOO_COLUMNS = ("open", "high", "low", "close", "volume", "quote_volume")
 _YAHOO_INTERVALS = {"1m": "1m", "5m": "5m", "15m": "15m", "30m": "30m", "1h": "1h", "1d": "1d", "1w": "1wk", "1M": "1mo"}
 _YAHOO_LOOKBACK = {"1m": pd.Timedelta(days=7), "5m": pd.Timedelta(days=60), "15m": pd.Timedelta(days=60), "30m": pd.Timedelta(days=60),
                    "1h": pd.Timedelta(days=730)}
@@ -345,9 +346,11 @@ def _default_yf_session():
         import requests
         return requests.Session()
 
-def _fetch_yfinance(session, symbol:str, interval:str, a:pd.Timestamp|None, b:pd.Timestamp, now:pd.Timestamp) -> pd.DataFrame:
+def _fetch_yfinance(session, symbol:str, interval:str, a:pd.Timestamp|None, b:pd.Timestamp, now:pd.Timestamp, tail:bool=False) -> pd.DataFrame:
+    "Bars of [a, b) from Yahoo; with `tail` (the live edge after cached bars) an empty answer is an empty frame, not an error"
     import warnings
     import yfinance as yf
+    from yfinance.exceptions import YFPricesMissingError
     from mltrade.core import FetchError, get_settings
     yi = _yahoo_interval(interval)
     a = a if a is not None else (b - _YAHOO_LOOKBACK[yi] if yi in _YAHOO_LOOKBACK else pd.Timestamp("2010-01-01", tz="UTC"))
@@ -360,8 +363,13 @@ def _fetch_yfinance(session, symbol:str, interval:str, a:pd.Timestamp|None, b:pd
             df = yf.Ticker(yahoo_ticker(symbol), session=session if session is not None else _default_yf_session()).history(
                 start=a.to_pydatetime(), end=b.to_pydatetime(), interval=_YAHOO_INTERVALS[yi], auto_adjust=False, actions=False, raise_errors=True)
     except ParameterError: raise
+    except YFPricesMissingError:
+        if not tail: raise FetchError(f"no {yi} bars for {yahoo_ticker(symbol)} in [{a}, {b})", field="yfinance") from None
+        df = None
     except Exception as e: raise FetchError(f"{yahoo_ticker(symbol)} {yi} [{a}, {b}): {type(e).__name__}: {e}", field="yfinance") from None
-    if df is None or not len(df): raise FetchError(f"no {yi} bars for {yahoo_ticker(symbol)} in [{a}, {b})", field="yfinance")
+    if df is None or not len(df):
+        if tail: return pd.DataFrame({c: np.empty(0) for c in _YAHOO_COLUMNS}, index=pd.DatetimeIndex([], tz="UTC", name="open_time").as_unit("ns"))
+        raise FetchError(f"no {yi} bars for {yahoo_ticker(symbol)} in [{a}, {b})", field="yfinance")
     idx = pd.DatetimeIndex(df.index).tz_convert("UTC").as_unit("ns").rename("open_time")
     q = df["Volume"].to_numpy("float64")
     h, l, c = (df[k].to_numpy("float64") for k in ("High", "Low", "Close"))
@@ -401,7 +409,7 @@ def _load_network(source:str, symbol:str, interval:str, start, end, market:str, 
     for attempt in range(2):
         for a, b in cache.plan(csrc, symbol, interval, s, e, now=now):
             got = (_fetch_binance(client, symbol, interval, market, a, b, progress) if source == "binance"
-                   else _fetch_yfinance(yf_session, symbol, interval, a, b, now))
+                   else _fetch_yfinance(yf_session, symbol, interval, a, b, now, tail=b >= upto and a > s))
             got = got.drop(columns=[c for c in ("close_time",) if c in got.columns])
             if start is None: got.attrs = {**got.attrs, "listing_start": str(s)}
             live = b >= upto                                  # asked for every bar closed by now
