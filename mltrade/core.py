@@ -129,11 +129,14 @@ def load_settings(path:str|Path|None=None, # TOML/YAML settings file (default: $
     environ: Mapping[str, str] = os.environ if env is None else env
     path = path or environ.get("MLTRADE_CONFIG") or (Path("mltrade.toml") if Path("mltrade.toml").exists() else None)
     vals = _read_config_file(Path(path).expanduser()) if path else {}
+    origin = dict.fromkeys(vals, str(path))                       # where each value came from, for the error message
     for k, v in environ.items():
-        if k.startswith("MLTRADE_") and k != "MLTRADE_CONFIG": vals[k[8:].lower()] = _convert(k[8:].lower(), v, f"env {k}")
-    vals.update({k: _convert(k, v, "argument") for k, v in overrides.items()})
+        if k.startswith("MLTRADE_") and k != "MLTRADE_CONFIG": vals[k[8:].lower()], origin[k[8:].lower()] = _convert(k[8:].lower(), v, f"env {k}"), f"env {k}"
+    vals.update({k: _convert(k, v, "argument") for k, v in overrides.items()}); origin.update(dict.fromkeys(overrides, "argument"))
     try: return Settings(**{k: v for k, v in vals.items() if v is not None})
-    except ParameterError as e: raise ConfigError(str(e).split(": ", 1)[1], field=e.field) from None
+    except (ParameterError, ConfigError) as e:                    # a value out of range or not among the choices
+        where = f" (from {origin[e.field]})" if e.field in origin else ""
+        raise ConfigError(str(e).split(": ", 1)[1] + where, field=e.field) from None
 
 # %% ../nbs/00_core.ipynb #0a661ee7
 _settings: list[Settings|None] = [None]
