@@ -128,11 +128,15 @@ def load_settings(path:str|Path|None=None, # TOML/YAML settings file (default: $
     "Build `Settings` from defaults, a config file, `MLTRADE_*` environment variables and `overrides`, in that order"
     environ: Mapping[str, str] = os.environ if env is None else env
     path = path or environ.get("MLTRADE_CONFIG") or (Path("mltrade.toml") if Path("mltrade.toml").exists() else None)
-    vals = _read_config_file(Path(path).expanduser()) if path else {}
-    origin = dict.fromkeys(vals, str(path))                       # where each value came from, for the error message
+    cfg = Path(path).expanduser() if path else None
+    vals = _read_config_file(cfg) if cfg else {}
+    origin = dict.fromkeys(vals, str(cfg))                        # where each value came from, for the error message
     for k, v in environ.items():
-        if k.startswith("MLTRADE_") and k != "MLTRADE_CONFIG": vals[k[8:].lower()], origin[k[8:].lower()] = _convert(k[8:].lower(), v, f"env {k}"), f"env {k}"
-    vals.update({k: _convert(k, v, "argument") for k, v in overrides.items()}); origin.update(dict.fromkeys(overrides, "argument"))
+        if k.startswith("MLTRADE_") and k != "MLTRADE_CONFIG":
+            key = k[8:].lower()
+            vals[key], origin[key] = _convert(key, v, f"env {k}"), f"env {k}"
+    vals.update({k: _convert(k, v, "argument") for k, v in overrides.items()})
+    origin.update(dict.fromkeys(overrides, "argument"))
     try: return Settings(**{k: v for k, v in vals.items() if v is not None})
     except (ParameterError, ConfigError) as e:                    # a value out of range or not among the choices
         where = f" (from {origin[e.field]})" if e.field in origin else ""
