@@ -115,13 +115,6 @@ def _insertion_point(a:np.ndarray, x:int, g:int) -> int:
     return hi
 
 @numba.njit(cache=True, nogil=True)
-def _search_sorted_keys(a:np.ndarray, keys:np.ndarray) -> np.ndarray:
-    "Left insertion points of `keys` in ascending `a` (as `np.searchsorted`); O(1) per key on evenly spaced bars"
-    out, per_unit = np.empty(len(keys), dtype=np.int64), _bars_per_unit(a)
-    for k in range(len(keys)): out[k] = _insertion_point(a, keys[k], _guess(a, keys[k], per_unit) if len(a) else 0)
-    return out
-
-@numba.njit(cache=True, nogil=True)
 def _bar_positions(a:np.ndarray, keys:np.ndarray, i0:int, i1:int) -> np.ndarray:
     "Positions in the strictly increasing `a` of `keys[i0:i1]` (-1 where a key is not in `a`): the guess when it is the bar, else a search"
     n, per_unit = len(a), _bars_per_unit(a)
