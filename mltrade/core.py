@@ -14,9 +14,9 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['MltradeError', 'ConfigError', 'ParameterError', 'DataError', 'FetchError', 'LeakageError', 'check_choice',
-           'check_range', 'Settings', 'load_settings', 'get_settings', 'set_settings', 'derive_seed', 'Seeds',
-           'seed_everything', 'new_run_id', 'current_run_id', 'run_context', 'JsonFormatter', 'get_logger',
-           'configure_logging', 'atomic_write', 'atomic_write_bytes', 'sha256_file', 'ensure_dirs']
+           'check_range', 'check_int', 'check_bool', 'Settings', 'load_settings', 'get_settings', 'set_settings',
+           'derive_seed', 'Seeds', 'seed_everything', 'new_run_id', 'current_run_id', 'run_context', 'JsonFormatter',
+           'get_logger', 'configure_logging', 'atomic_write', 'atomic_write_bytes', 'sha256_file', 'ensure_dirs']
 
 # %% ../nbs/00_core.ipynb #ed6367fb
 class MltradeError(Exception):
@@ -58,6 +58,29 @@ def check_range(name:str, # Parameter name, used in the message
         raise ParameterError(f"must be in {lb or '(-inf'}, {hb or 'inf)'}, got {value!r}", field=name)
     return value
 
+# %% ../nbs/00_core.ipynb #9810e49f
+def check_int(name:str, # Parameter name, used in the message
+              value, # Value given
+              lo:int|None=None, # Smallest allowed value, or None
+              hi:int|None=None, # Largest allowed value, or None
+              none:bool=False): # Accept None (returned as None)
+    "Return `value` as an `int` if it is a whole number within the bounds (or None where allowed), else raise `ParameterError`"
+    if value is None and none: return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ParameterError(f"must be an int{' or None' if none else ''}, got {value!r}", field=name)
+    value = int(value)
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        bounds = f">= {lo}" if hi is None else f"<= {hi}" if lo is None else f"in [{lo}, {hi}]"
+        raise ParameterError(f"must be {bounds}, got {value}", field=name)
+    return value
+
+# %% ../nbs/00_core.ipynb #cbe46895
+def check_bool(name:str, # Parameter name, used in the message
+               value): # Value given
+    "Return `value` if it is a `bool` (or NumPy bool), else raise `ParameterError` naming `name`"
+    if not isinstance(value, (bool, np.bool_)): raise ParameterError(f"must be True or False, got {value!r}", field=name)
+    return bool(value)
+
 # %% ../nbs/00_core.ipynb #d0f9a9cf
 @dataclasses.dataclass(frozen=True)
 class Settings:
@@ -73,6 +96,7 @@ class Settings:
     binance_base_url: str|None = None                   # Override Binance's URLs (the local FakeBinance in tests)
     cache_ttl_seconds: int = 60                         # TTL of the still-open period in the cache
     n_jobs: int = 1                                     # Worker processes for parallel feature groups
+    edge_min_tstat: float = 2.0                         # Least t-statistic of held-out-fold trade returns a model needs to trade
 
     def __post_init__(self):
         home = Path(self.home).expanduser()
@@ -86,6 +110,7 @@ class Settings:
         check_choice("log_format", self.log_format, ("json", "text"))
         for f in ("seed", "cache_ttl_seconds", "n_jobs"):
             if getattr(self, f) < (1 if f == "n_jobs" else 0): raise ConfigError(f"must be >= {1 if f == 'n_jobs' else 0}, got {getattr(self, f)}", field=f)
+        if not 0 <= self.edge_min_tstat < 100: raise ConfigError(f"must be in [0, 100), got {self.edge_min_tstat}", field="edge_min_tstat")
 
 # %% ../nbs/00_core.ipynb #70bd5182
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
@@ -102,6 +127,16 @@ def _convert(key:str, value, source:str):
         if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()): raise bad
         try: return int(value)
         except (TypeError, ValueError): raise bad from None
+    if kind.startswith("float"):
+        if isinstance(value, bool): raise bad
+        try: return float(value)
+        except (TypeError, ValueError): raise bad from None
+    if kind.startswith("bool"):
+        if isinstance(value, bool): return value
+        word = str(value).strip().lower()
+        if word in ("true", "yes", "on", "1"): return True
+        if word in ("false", "no", "off", "0"): return False
+        raise bad
     if not isinstance(value, (str, os.PathLike) if "Path" in kind else str): raise bad
     return Path(value) if "Path" in kind else value
 
