@@ -18,40 +18,13 @@ from sklearn.utils.validation import check_is_fitted
 from ..core import DataError, ParameterError, check_choice, check_range, derive_seed, get_logger, get_settings
 
 # %% auto #0
-__all__ = ['log', 'XGB_SEARCH_SPACE', 'PRUNERS', 'planted_signal_data', 'check_training_data', 'validation_split',
-           'encode_labels', 'feature_matrix', 'XGBModel', 'purged_cv', 'cv_splits', 'fit_estimator', 'predict_rows',
-           'oof_predict_proba', 'suggest', 'open_storage', 'fingerprint', 'tune_model', 'tune_estimator', 'tune',
-           'gain_importance', 'permutation_importance', 'shap_values']
+__all__ = ['log', 'XGB_SEARCH_SPACE', 'PRUNERS', 'check_training_data', 'validation_split', 'encode_labels', 'feature_matrix',
+           'XGBModel', 'purged_cv', 'cv_splits', 'fit_estimator', 'predict_rows', 'oof_predict_proba', 'suggest',
+           'open_storage', 'fingerprint', 'tune_model', 'tune_estimator', 'tune', 'gain_importance',
+           'permutation_importance', 'shap_values']
 
 # %% ../../nbs/40_models.xgb.ipynb #b14d5479
 log = get_logger(__name__)
-
-# %% ../../nbs/40_models.xgb.ipynb #5ecb847a
-def planted_signal_data(n:int=2000, # Number of bars (rows)
-                        n_features:int=10, # Feature columns; the first `n_informative` carry the signal
-                        n_informative:int=2, # Informative features
-                        strength:float=1.0, # Signal-to-noise of the latent score (0: pure noise)
-                        lags:tuple=(0,), # Bars back at which the informative features act (0 = same bar)
-                        n_classes:int=3, # 3 (-1/0/1 at terciles) or 2 (-1/1 at the median)
-                        horizon:int=5, # Bars each label spans: t1 = index shifted `horizon` bars
-                        freq:str="1h", # Bar spacing
-                        seed:int=0): # Seed of the generator
-    "Seeded `(X, y, t1, w)`: features indexed by bar time, labels -1/0/1 (or -1/1) from a planted score, label ends, weights"
-    check_choice("n_classes", n_classes, (2, 3))
-    check_range("n_informative", n_informative, 0, n_features)
-    rng = np.random.default_rng(seed)
-    idx = pd.date_range("2020-01-01", periods=n, freq=freq, tz="UTC", name="open_time")
-    F = rng.standard_normal((n, n_features))
-    score = np.zeros(n)
-    for lag in lags:
-        score[lag:] += F[:n - lag, :n_informative].sum(1) if n_informative else 0.0
-    score = strength * score / max(float(np.std(score)), 1e-12) + rng.standard_normal(n)
-    cuts = np.quantile(score, [1/3, 2/3] if n_classes == 3 else [0.5])
-    y = (np.searchsorted(cuts, score) - (1 if n_classes == 3 else 0)) if n_classes == 3 else np.where(score > cuts[0], 1, -1)
-    X = pd.DataFrame(F, index=idx, columns=[f"f{i}" for i in range(n_features)])
-    t1 = pd.Series(idx[np.minimum(np.arange(n) + horizon, n - 1)], index=idx, name="t1")
-    w = pd.Series(rng.uniform(0.5, 1.5, n), index=idx, name="weight")
-    return X, pd.Series(y.astype(np.int64), index=idx, name="label"), t1, w
 
 # %% ../../nbs/40_models.xgb.ipynb #bc6f0256
 def _aligned(name:str, v, index:pd.Index) -> np.ndarray:
