@@ -126,6 +126,22 @@ def check_ruff():
     rc, _ = sh([BIN/"ruff", "check", "mltrade", "scripts", "bench"])
     return rc == 0, ""
 
+@check("lint-imports (the layering contract in pyproject.toml: no module imports a later stage)")
+def check_layers():
+    rc, out = sh([BIN/"lint-imports", "--no-cache"])
+    kept = re.search(r"Contracts: (\d+) kept, (\d+) broken", out)
+    if kept is None: return False, f"lint-imports exited {rc} without a verdict"
+    if rc or kept[2] != "0": return False, f"{kept[1]} kept, {kept[2]} broken"
+    # the contract must be able to fail: a copy of the package where core imports research (an upward import) is refused
+    with tempfile.TemporaryDirectory() as d:
+        shutil.copytree(ROOT/"mltrade", Path(d)/"mltrade", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copy(ROOT/"pyproject.toml", d)
+        with open(Path(d)/"mltrade"/"core.py", "a") as f: f.write("\nfrom mltrade import research  # an upward import\n")
+        p = subprocess.run([BIN/"lint-imports", "--no-cache"], cwd=d, env={**os.environ, "PYTHONPATH": d}, capture_output=True, text=True)
+    if p.returncode == 0 or "mltrade.core -> mltrade.research" not in p.stdout:
+        return False, "an upward import (core -> research) added to a copy of the package was not caught"
+    return True, f"{kept[1]} kept, {kept[2]} broken; an upward import added to a copy is refused (core -> research)"
+
 @check("bandit -q -r mltrade (no high-severity findings)")
 def check_bandit():
     with tempfile.TemporaryDirectory() as d:
@@ -154,7 +170,7 @@ def check_secrets():
     return rc == 0, f"{len(files)} tracked files scanned"
 
 GROUPS = {"clean": [check_clean], "export": [check_export], "test": [check_test], "docs": [check_docs], "demo": [check_demo],
-          "lint": [check_ruff, check_bandit, check_mypy, check_secrets]}
+          "lint": [check_ruff, check_layers, check_bandit, check_mypy, check_secrets]}
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
