@@ -14,9 +14,10 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['MltradeError', 'ConfigError', 'ParameterError', 'DataError', 'FetchError', 'LeakageError', 'check_choice',
-           'check_range', 'check_int', 'check_bool', 'Settings', 'load_settings', 'get_settings', 'set_settings',
-           'derive_seed', 'Seeds', 'seed_everything', 'new_run_id', 'current_run_id', 'run_context', 'JsonFormatter',
-           'get_logger', 'configure_logging', 'atomic_write', 'atomic_write_bytes', 'sha256_file', 'ensure_dirs']
+           'check_range', 'check_int', 'check_bool', 'Settings', 'load_settings', 'setting_origin', 'get_settings',
+           'set_settings', 'derive_seed', 'Seeds', 'seed_everything', 'new_run_id', 'current_run_id', 'run_context',
+           'JsonFormatter', 'ConsoleFormatter', 'get_logger', 'configure_logging', 'atomic_write', 'atomic_write_bytes',
+           'sha256_file', 'check_writable_dir', 'ensure_dirs']
 
 # %% ../nbs/00_core.ipynb #ed6367fb
 class MltradeError(Exception):
@@ -92,7 +93,7 @@ class Settings:
     reports_dir: Path|None = None                       # papermill outputs, metrics.json (default: home/reports)
     seed: int = 42                                      # Master seed; see `seed_everything`
     log_level: str = "INFO"                             # DEBUG, INFO, WARNING, ERROR
-    log_format: str = "json"                            # json (one object per line) or text
+    log_format: str = "text"                            # Console logs: text (one line each, for people) or json (one object per line)
     binance_base_url: str|None = None                   # Override Binance's URLs (the local FakeBinance in tests)
     cache_ttl_seconds: int = 60                         # TTL of the still-open period in the cache
     n_jobs: int = 1                                     # Worker processes for parallel feature groups
@@ -159,23 +160,40 @@ def _read_config_file(path:Path) -> dict:
 # %% ../nbs/00_core.ipynb #71270b02
 def load_settings(path:str|Path|None=None, # TOML/YAML settings file (default: $MLTRADE_CONFIG, then ./mltrade.toml)
                   env:Mapping[str, str]|None=None, # Environment to read `MLTRADE_*` from (default: `os.environ`)
+                  origins:Mapping[str, str]|None=None, # How to name where an override came from, e.g. {"home": "--home"}
                   **overrides) -> Settings: # Settings that win over every other source
     "Build `Settings` from defaults, a config file, `MLTRADE_*` environment variables and `overrides`, in that order"
     environ: Mapping[str, str] = os.environ if env is None else env
     path = path or environ.get("MLTRADE_CONFIG") or (Path("mltrade.toml") if Path("mltrade.toml").exists() else None)
     cfg = Path(path).expanduser() if path else None
     vals = _read_config_file(cfg) if cfg else {}
-    origin = dict.fromkeys(vals, str(cfg))                        # where each value came from, for the error message
+    origin = dict.fromkeys(vals, str(cfg))                        # where each value came from, for error messages
     for k, v in environ.items():
         if k.startswith("MLTRADE_") and k != "MLTRADE_CONFIG":
             key = k[8:].lower()
             vals[key], origin[key] = _convert(key, v, f"env {k}"), f"env {k}"
-    vals.update({k: _convert(k, v, "argument") for k, v in overrides.items()})
-    origin.update(dict.fromkeys(overrides, "argument"))
-    try: return Settings(**{k: v for k, v in vals.items() if v is not None})
+    named = {k: (origins or {}).get(k, "argument") for k in overrides}
+    vals.update({k: _convert(k, v, named[k]) for k, v in overrides.items()})
+    origin.update(named)
+    try: s = Settings(**{k: v for k, v in vals.items() if v is not None})
     except (ParameterError, ConfigError) as e:                    # a value out of range or not among the choices
         where = f" (from {origin[e.field]})" if e.field in origin else ""
         raise ConfigError(str(e).split(": ", 1)[1] + where, field=e.field) from None
+    object.__setattr__(s, "_origins", {k: v for k, v in origin.items() if vals.get(k) is not None})
+    return s
+
+# %% ../nbs/00_core.ipynb #290f0583
+_DERIVED = {"cache_dir": "home/cache", "artifacts_dir": "home/mlartifacts", "reports_dir": "home/reports", "mlflow_uri": "home/mlflow.db"}
+
+def setting_origin(settings:Settings, # Settings built by `load_settings` (others report every value as given in code)
+                   name:str) -> str: # Field name
+    "Where the value of setting `name` came from: a config file, an environment variable, a flag, or the default"
+    if name not in _FIELDS: raise ParameterError(f"unknown setting; known: {', '.join(_FIELDS)}", field="name")
+    origins = getattr(settings, "_origins", None)
+    if origins is None: return "given in code"
+    if name in origins: return origins[name]
+    if name in _DERIVED: return f"default {_DERIVED[name]}, home from {setting_origin(settings, 'home')}"
+    return "default"
 
 # %% ../nbs/00_core.ipynb #0a661ee7
 _settings: list[Settings|None] = [None]
@@ -266,25 +284,42 @@ class _RunIdFilter(logging.Filter):
         if getattr(record, "run_id", None) is None: record.run_id = _run_id.get()
         return True
 
-# %% ../nbs/00_core.ipynb #897749ab
+# %% ../nbs/00_core.ipynb #4ab5d758
+class ConsoleFormatter(logging.Formatter):
+    "Format a record as one line for people: `[level: ]message [key=value ...]`"
+    def format(self, record:logging.LogRecord) -> str:
+        msg = " ".join(record.getMessage().split())
+        extra = {k: v for k, v in vars(record).items() if k not in _STD_ATTRS and k != "run_id"}
+        if extra: msg += " (" + ", ".join(f"{k}={v}" for k, v in extra.items()) + ")"
+        if record.exc_info and record.exc_info[1] is not None: msg += f": {type(record.exc_info[1]).__name__}: {record.exc_info[1]}"
+        return (f"{record.levelname.lower()}: " if record.levelno >= logging.WARNING else "") + " ".join(msg.split())
+
+# %% ../nbs/00_core.ipynb #cb83da95
 def get_logger(name:str="mltrade") -> logging.Logger: # Usually `__name__`; put under `mltrade.` if it is not already
     "The logger for `name`, under the `mltrade` hierarchy"
     return logging.getLogger(name if name.startswith("mltrade") else f"mltrade.{name}")
 
+def _handler(h:logging.Handler, formatter:logging.Formatter) -> logging.Handler:
+    h._mltrade = True  # type: ignore[attr-defined]
+    h.addFilter(_RunIdFilter())
+    h.setFormatter(formatter)
+    return h
+
 def configure_logging(level:str|None=None, # Log level (default: settings)
-                      fmt:str|None=None, # "json" or "text" (default: settings)
-                      stream=None) -> logging.Logger: # Where to write (default: stderr)
-    "Send `mltrade` logs to `stream` as JSON lines (or text), replacing handlers a previous call installed"
+                      fmt:str|None=None, # Console format: "text" (one line per record, for people) or "json" (default: settings)
+                      stream=None, # Where the console lines go (default: stderr)
+                      log_file:str|Path|None=None) -> logging.Logger: # Also write every record to this file as JSON lines
+    "Send `mltrade` logs to `stream` (text or JSON) and optionally to `log_file` (JSON), replacing handlers a previous call installed"
     s = get_settings()
     level = check_choice("level", (level or s.log_level).upper(), ("DEBUG", "INFO", "WARNING", "ERROR"))
     fmt = check_choice("fmt", fmt or s.log_format, ("json", "text"))
     root = logging.getLogger("mltrade")
-    for h in [h for h in root.handlers if getattr(h, "_mltrade", False)]: root.removeHandler(h)
-    h = logging.StreamHandler(stream or sys.stderr)
-    h._mltrade = True  # type: ignore[attr-defined]
-    h.addFilter(_RunIdFilter())
-    h.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(run_id)s] %(message)s"))
-    root.addHandler(h)
+    for h in [h for h in root.handlers if getattr(h, "_mltrade", False)]:
+        root.removeHandler(h); h.close()
+    root.addHandler(_handler(logging.StreamHandler(stream or sys.stderr), JsonFormatter() if fmt == "json" else ConsoleFormatter()))
+    if log_file is not None:
+        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+        root.addHandler(_handler(logging.FileHandler(log_file, encoding="utf-8"), JsonFormatter()))
     root.setLevel(level)
     root.propagate = False
     return root
@@ -334,8 +369,30 @@ def sha256_file(path:str|Path, # File to hash
     return h.hexdigest()
 
 # %% ../nbs/00_core.ipynb #d5fc77da
+def check_writable_dir(path:str|Path, # Directory that must be writable (created if missing)
+                       field:str, # Setting or parameter that chose it, named in the error
+                       origin:str|None=None) -> Path: # Where that value came from (`setting_origin`), named in the error
+    "Create `path` if needed and prove it writable with a probe file, else raise a one-line `ConfigError`"
+    p = Path(path).expanduser()
+    def fail(why):
+        raise ConfigError(f"cannot write to {p} ({why})" + (f"; set by {origin}" if origin else ""), field=field)
+    if p.exists() and not p.is_dir(): fail("it is a file, not a directory")
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".mltrade-probe-", dir=p)
+        os.close(fd); os.unlink(probe)
+    except OSError as e: fail(e.strerror or type(e).__name__)
+    return p
+
+# %% ../nbs/00_core.ipynb #02bba026
+def _sqlite_dir(uri:str|None) -> Path|None:
+    "The folder of an `sqlite:///path` URI, else None"
+    return Path(uri[len("sqlite:///"):]).parent if uri and uri.startswith("sqlite:///") else None
+
 def ensure_dirs(settings:Settings|None=None) -> Settings: # Settings whose directories to create (default: `get_settings()`)
-    "Create the home, cache, artifacts and reports directories of `settings`"
+    "Create the home, cache, artifacts and reports directories of `settings` (and an SQLite store's folder), each proven writable"
     s = settings or get_settings()
-    for p in (s.home, s.cache_dir, s.artifacts_dir, s.reports_dir): Path(p).mkdir(parents=True, exist_ok=True)  # type: ignore[arg-type]
+    dirs = [(f, getattr(s, f)) for f in ("home", "cache_dir", "artifacts_dir", "reports_dir")]
+    if (db := _sqlite_dir(s.mlflow_uri)) is not None: dirs.append(("mlflow_uri", db))
+    for f, p in dirs: check_writable_dir(p, f, setting_origin(s, f))
     return s
