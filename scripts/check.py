@@ -2,7 +2,7 @@
 """Every check `make test` runs, in order, with a summary at the end. Exit status 1 if any check fails.
 
     python scripts/check.py                 # all checks
-    python scripts/check.py --only lint     # a group: clean, export, test, docs, demo, lint (ruff, bandit, mypy, secrets)
+    python scripts/check.py --only lint     # a group: clean, export, test, docs, demo, lint (ruff, layers, bandit, mypy, secrets), licenses
     python scripts/check.py --slow          # also run cells flagged `#| slow` (make test ARGS=--slow)
 
 Checks that rewrite files (nbdev-clean, nbdev-export) report what they changed: in CI that is a failure; locally the
@@ -169,8 +169,41 @@ def check_secrets():
     rc, _ = sh([BIN/"detect-secrets-hook", "--baseline", ".secrets.baseline", *files])
     return rc == 0, f"{len(files)} tracked files scanned"
 
+# names pip metadata uses for licences, as SPDX ids
+LICENSE_NAMES = {"mit license": "MIT", "bsd license": "BSD", "apache software license": "Apache-2.0", "apache 2.0": "Apache-2.0",
+                 "apache license, version 2.0": "Apache-2.0", "apache license 2.0": "Apache-2.0", "3-clause bsd license": "BSD-3-Clause",
+                 "isc license (iscl)": "ISC", "python software foundation license": "PSF-2.0", "mozilla public license 2.0 (mpl 2.0)": "MPL-2.0",
+                 "the unlicense (unlicense)": "Unlicense", "historical permission notice and disclaimer (hpnd)": "HPND"}
+COPYLEFT = re.compile(r"\b(A?GPL|LGPL|EUPL|SSPL|OSL|CC-BY-SA|GNU)", re.I)
+
+def license_verdict(text:str, allow:set) -> str|None:
+    "None if the licence text (an SPDX expression or pip's names) is allowed, else why not"
+    def ok(alt):
+        alt = LICENSE_NAMES.get(alt.strip().lower(), alt)
+        terms = [t.strip(" ()") for t in re.split(r"\s+AND\s+|\s+WITH\s+|;\s*", alt) if t.strip(" ()")]
+        return bool(terms) and all(LICENSE_NAMES.get(t.lower(), t) in allow for t in terms)
+    if ok(text) or any(ok(a) for a in re.split(r"\s+OR\s+", text.strip())): return None
+    return f"copyleft licence {text!r}" if COPYLEFT.search(text) else f"licence {text!r} is not on the allow-list"
+
+@check("licences of installed dependencies (pip-licenses, offline; allow-list in pyproject.toml)")
+def check_licenses():
+    import tomllib
+    cfg = tomllib.loads((ROOT/"pyproject.toml").read_text())["tool"]["mltrade"]["licenses"]
+    allow, reviewed = set(cfg["allow"]), cfg["reviewed"]
+    p = subprocess.run([BIN/"pip-licenses", "--format=json", "--with-system", "--from=mixed"], capture_output=True, text=True)
+    if p.returncode: return False, f"pip-licenses exited {p.returncode}: {p.stderr.strip()[-300:]}"
+    pkgs = [d for d in json.loads(p.stdout) if d["Name"].lower() != "mltrade"]
+    bad = []
+    for d in pkgs:
+        text = reviewed.get(d["Name"]) or d["License"]
+        why = "no licence in its metadata (review its LICENSE file and add it to [tool.mltrade.licenses] reviewed)" \
+              if text.upper() == "UNKNOWN" else license_verdict(text, allow)
+        if why: bad.append(f"{d['Name']} {d['Version']}: {why}")
+    for b in bad: print("  " + b)
+    return not bad, f"{len(pkgs)} packages, {len(bad)} refused" + (": " + "; ".join(bad[:3]) if bad else "")
+
 GROUPS = {"clean": [check_clean], "export": [check_export], "test": [check_test], "docs": [check_docs], "demo": [check_demo],
-          "lint": [check_ruff, check_layers, check_bandit, check_mypy, check_secrets]}
+          "lint": [check_ruff, check_layers, check_bandit, check_mypy, check_secrets], "licenses": [check_licenses]}
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
