@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from fastcore.basics import patch
 from sklearn.model_selection import BaseCrossValidator
 
-from .core import DataError, LeakageError, ParameterError, check_choice, check_int, check_range
+from .core import DataError, LeakageError, ParameterError, check_bool, check_choice, check_int, check_range
 from .data.schema import epoch_ns
 
 # %% auto #0
@@ -74,6 +74,7 @@ def check_no_leakage(splits, # (train, test) position pairs, e.g. `cv.split(X)`,
                      raise_error:bool=True, # Raise `LeakageError` on the first leaking split (else only report)
                     ) -> pd.DataFrame: # One row per split: sizes and the number of leaking training samples
     "Check that no training label's [t0, t1] overlaps a test label's [t0, t1], in every split"
+    check_bool("raise_error", raise_error)
     t0, e = label_times(t1)
     rows = []
     for k, (train, test) in enumerate(_iter_splits(splits, t1)):

@@ -13,7 +13,7 @@ import numpy as np, pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from ..core import DataError, ParameterError, check_int
+from ..core import DataError, ParameterError, check_bool, check_int, check_range
 
 # %% auto #0
 __all__ = ['INTERVALS', 'KLINE_FIELDS', 'PRICE_COLUMNS', 'BAR_COLUMNS', 'OPTIONAL_BAR_COLUMNS', 'VOLUME_COLUMNS', 'BAR_RULES',
@@ -342,6 +342,8 @@ def validate_bars(bars:pd.DataFrame, # OHLCV bars indexed by UTC open time
                  ) -> tuple[pd.DataFrame, QualityReport]:
     "Check `bars` against the bar schema; return the (repaired) bars and a `QualityReport`, or raise `DataError` saying where"
     if not isinstance(bars, pd.DataFrame): raise ParameterError(f"must be a pandas DataFrame, got {type(bars).__name__}", field="bars")
+    check_bool("drop_exact_duplicates", drop_exact_duplicates)
+    check_range("outlier_sigma", outlier_sigma, lo=0, lo_open=True); check_int("outlier_window", outlier_window, lo=2)
     if len(bars) == 0: raise DataError("no rows to validate", field="bars", rule="non-empty")
     attrs, fixes = dict(bars.attrs), list[str]()
     bars = bars.copy()   # never touch the caller's frame (copy-on-write makes this cheap)

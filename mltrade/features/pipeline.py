@@ -18,7 +18,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 from tqdm.auto import tqdm
 
-from ..core import DataError, LeakageError, MltradeError, ParameterError, check_choice, check_int, check_range, get_logger, get_settings
+from ..core import DataError, LeakageError, MltradeError, ParameterError, check_bool, check_choice, check_int, check_range, get_logger, get_settings
 from ..data.schema import bar_interval, check_bars
 from .derivatives import derivatives_features
 from .microstructure import microstructure_features
@@ -127,7 +127,7 @@ def build_features(bars:pd.DataFrame, # OHLCV bars indexed by UTC open time
     n_jobs = check_int("n_jobs", get_settings().n_jobs if n_jobs is None else n_jobs, lo=1)
     options, inputs = _check_extra(groups, extra)
     tasks = _tasks(groups, options, inputs, split=n_jobs > 1)
-    show = (len(bars) * len(tasks) > 200_000) if progress is None else progress
+    show = (len(bars) * len(tasks) > 200_000) if progress is None else check_bool("progress", progress)
     bar = tqdm(total=len(tasks), desc="features", unit="task", disable=not show)
     if n_jobs == 1:
         parts = []
@@ -222,7 +222,7 @@ def _compare(part:pd.DataFrame, full:pd.DataFrame, point, rows_of:Callable, atol
 def _audit(kind:str, fn:Callable, data, n_checks:int, seed:int, candidates:Callable, make_input:Callable, rows_of:Callable,
            atol:float, rtol:float) -> AuditResult:
     "The loop both audits share: full run, random points, truncated runs, NaN-aware comparison"
-    check_int("n_checks", n_checks, lo=1)
+    check_int("n_checks", n_checks, lo=1); check_int("seed", seed, lo=0); check_range("atol", atol, lo=0); check_range("rtol", rtol, lo=0)
     bars = _bars_of(data)
     full = _call(fn, data)
     cand = candidates(bars, full)
@@ -246,6 +246,7 @@ def audit_lookahead(fn:Callable, # Feature function: fn(bars) or fn(**data) -> D
                     rtol:float=1e-9, # Relative tolerance
                     raise_on_fail:bool=True) -> AuditResult: # Raise `LeakageError` on any mismatch
     "Check that features computed from the data known at random bars' closes equal those computed from all data"
+    check_bool("raise_on_fail", raise_on_fail)
     def candidates(bars, full):
         cand = full.index[full.index.isin(bars.index[:-1])]
         if not len(cand): raise ParameterError("the feature function returned no row before the last bar to cut at", field="fn")
@@ -274,6 +275,7 @@ def audit_warmup(fn:Callable, # Feature function keeping warm-up rows, returning
                  rtol:float=1e-9, # Relative tolerance
                  raise_on_fail:bool=True) -> AuditResult: # Raise `WarmupError` on any mismatch
     "Check every column's declared warm-up: recomputed from later starts, values past it match the full history"
+    check_bool("raise_on_fail", raise_on_fail)
     def candidates(bars, full):
         warm = full.attrs.get("warmup")
         if warm is None: raise ParameterError("the feature function's result carries no attrs['warmup']", field="fn")

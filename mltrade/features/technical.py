@@ -15,7 +15,7 @@ import talib
 from scipy.signal import lfilter
 from talib import abstract as talib_abstract
 
-from ..core import ParameterError, check_choice, check_int, check_range, get_logger
+from ..core import ParameterError, check_bool, check_choice, check_int, check_range, get_logger
 from ..data.schema import BAR_COLUMNS, OPTIONAL_BAR_COLUMNS, bar_interval, check_bars, contiguous, parse_interval
 from ..kernels import rolling_moments, window_mean, window_sum
 
@@ -37,7 +37,8 @@ def synthetic_bars(n:int, # Number of bars
                    binance_extras:bool=True) -> pd.DataFrame: # Add quote_volume, trades, taker_buy_base/quote
     "Seeded synthetic OHLCV bars in the loaders' layout, Binance extras included (tests and benchmarks)"
     n = check_int("n", n, lo=1); check_range("vol", vol, lo=0, lo_open=True); check_range("price", price, lo=0, lo_open=True)
-    rng = np.random.default_rng(seed)
+    check_bool("binance_extras", binance_extras)
+    rng = np.random.default_rng(check_int("seed", seed, lo=0))
     regime = np.exp(np.convolve(rng.normal(0, 0.35, n + 49), np.ones(50) / np.sqrt(50), "valid"))  # slow vol clustering
     r = rng.standard_t(4, n) / np.sqrt(2) * vol * regime
     close = price * np.exp(np.cumsum(r))
