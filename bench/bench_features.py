@@ -21,7 +21,7 @@ from _common import best_time, report
 from mltrade.features.microstructure import (check_depth_sequence, depth_events, microstructure_features, replay_depth, synthetic_trades,
                                              trades_to_bars, trades_to_ohlcv)
 from mltrade.features.pipeline import build_features
-from mltrade.features.technical import TALIB_SPECS, TECHNICAL_SPECS, _talib_inputs, synthetic_bars, technical_features
+from mltrade.features.technical import TALIB_SPECS, TECHNICAL_SPECS, synthetic_bars, talib_inputs, technical_features
 
 N = int(os.environ.get("BENCH_FEATURES_N", 1_000_000))
 REPEAT = int(os.environ.get("BENCH_REPEAT", 3))
@@ -30,7 +30,7 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", 3))
 def talib_loop(bars: pd.DataFrame):
     "The reference: every TA-Lib call of the table, made directly on numpy arrays, outputs kept"
     arrays = {c: np.ascontiguousarray(bars[c].to_numpy(dtype="float64")) for c in ("open", "high", "low", "close", "volume")}
-    calls = [(getattr(talib, s.func), [arrays[c] for c in (s.inputs or _talib_inputs(s.func))], dict(s.params)) for s in TALIB_SPECS]
+    calls = [(getattr(talib, s.func), [arrays[c] for c in (s.inputs or talib_inputs(s.func))], dict(s.params)) for s in TALIB_SPECS]
     return lambda: [f(*a, **p) for f, a, p in calls]
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from _common import best_time, cold_time, report
+from mltrade import kernels as K
 from mltrade import labels as L
 from mltrade.labels import cusum_events, ewm_volatility, sample_weights, sample_weights_reference, triple_barrier_labels, triple_barrier_reference
 
@@ -38,7 +39,7 @@ def best_cpu(fn, repeat:int) -> float:
 
 def compile_seconds() -> float:
     "Time to compile the labeler's kernel and its scan from scratch (fresh, uncached dispatchers)"
-    scan, fresh = numba.njit(L._first_reach.py_func), numba.njit(L._first_touch.py_func)
+    scan, fresh = numba.njit(K.first_outside.py_func), numba.njit(L._first_touch.py_func)
     c = np.linspace(100, 101, 50)
     t = time.perf_counter()
     scan(c, c, 101.0, 99.0, 1, 50)
@@ -68,7 +69,7 @@ def main():
         cold = cold_time(fast, repeat=15)
         print(f"  caches cold (a full gc.collect() before each call): {cold * 1e3:.1f} ms = {ref_secs / cold:.1f}x", flush=True)
         one = best_time(lambda a=args: triple_barrier_labels(**a, n_jobs=1), repeat=15)
-        print(f"  one thread (n_jobs=1): {one * 1e3:.1f} ms = {ref_secs / one:.1f}x; the default uses {L._available_cores()} threads", flush=True)
+        print(f"  one thread (n_jobs=1): {one * 1e3:.1f} ms = {ref_secs / one:.1f}x; the default uses {K.available_cores()} threads", flush=True)
         cpu, ref_cpu = best_cpu(fast, 15), best_cpu(ref, 2)
         print(f"  cpu time (all threads): {cpu * 1e3:.1f} ms vs {ref_cpu:.3f} s = {ref_cpu / cpu:.1f}x", flush=True)
         scanned = np.searchsorted(bars.index.asi8, pd.DatetimeIndex(out.t1.dropna()).asi8) - np.searchsorted(bars.index.asi8, out.dropna().index.asi8)

@@ -6,18 +6,17 @@ Docs: https://mltrade.github.io/mltrade/labels.html.md"""
 
 # %% ../nbs/20_labels.ipynb #3ab2cb00
 from __future__ import annotations
-import dataclasses, functools, math, os
-from concurrent.futures import ThreadPoolExecutor
+import dataclasses, math
 from typing import Literal
 
 import numba
 import numpy as np
 import pandas as pd
-from llvmlite import ir
-from numba.core import types
-from numba.extending import intrinsic
+import plotly.graph_objects as go
 
-from .core import DataError, ParameterError, check_choice, check_range, get_logger
+from .core import DataError, ParameterError, check_choice, check_int, check_range, get_logger
+from .data.schema import contiguous, epoch_ns, parse_interval
+from .kernels import available_cores, first_outside, in_slices, sorted_positions
 
 # %% auto #0
 __all__ = ['cusum_events', 'ewm_volatility', 'atr_target', 'triple_barrier_reference', 'triple_barrier_labels', 'meta_labels',
@@ -29,32 +28,6 @@ _log = get_logger(__name__)
 
 # %% ../nbs/20_labels.ipynb #04bc0a24
 _MIN_SLICE_BARS, _MIN_SLICE_EVENTS = 250_000, 20_000              # smaller slices cost more in hand-offs than they save
-_POOL: ThreadPoolExecutor|None = None
-
-def _available_cores() -> int:
-    "Cores this process may run on"
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-def _worker_threads() -> ThreadPoolExecutor:
-    "The labeler's worker threads, started on first use"
-    global _POOL
-    if _POOL is None: _POOL = ThreadPoolExecutor(max(1, _available_cores() - 1), thread_name_prefix="mltrade-labels")
-    return _POOL
-
-def _forget_threads():
-    global _POOL
-    _POOL = None                                                   # a forked child has none of its parent's threads
-
-if hasattr(os, "register_at_fork"): os.register_at_fork(after_in_child=_forget_threads)
-
-def _in_slices(kernel, n:int, n_jobs:int, min_slice:int, *args) -> list:
-    "`kernel(*args, i0, i1)` on up to `n_jobs` contiguous slices of `n` items (each at least `min_slice`), on threads; results in order"
-    k = max(1, min(n_jobs, n // min_slice))
-    if k == 1: return [kernel(*args, 0, n)]
-    b = np.linspace(0, n, k + 1).astype(np.int64)
-    on = functools.partial(kernel, *args)
-    futures = [_worker_threads().submit(on, int(b[q]), int(b[q + 1])) for q in range(1, k)]
-    return [on(0, int(b[1]))] + [f.result() for f in futures]
 
 @numba.njit(cache=True, nogil=True)
 def _count_bad_prices(v:np.ndarray, i0:int, i1:int) -> int:
@@ -63,75 +36,27 @@ def _count_bad_prices(v:np.ndarray, i0:int, i1:int) -> int:
     for i in range(i0, i1): good += (v[i] > 0.0) & (v[i] < np.inf)   # counting the good ones vectorizes
     return (i1 - i0) - good
 
-# %% ../nbs/20_labels.ipynb #b5332583
-def _as_ns(values:pd.DatetimeIndex) -> np.ndarray:
-    "Nanoseconds since the epoch (UTC for tz-aware values), whatever the index's time unit"
-    return np.asarray(values.as_unit("ns").asi8, dtype=np.int64)
-
 def _check_prices(s, field:str, values:bool=True, n_jobs:int=1) -> pd.Series:
     "Check that `s` is a float Series of finite positive prices on a strictly increasing DatetimeIndex (prices: unless `values=False`)"
     if not isinstance(s, pd.Series): raise ParameterError(f"must be a pandas Series indexed by bar time, got {type(s).__name__}", field=field)
     if not isinstance(s.index, pd.DatetimeIndex): raise ParameterError(f"index must be a DatetimeIndex, got {type(s.index).__name__}", field=field)
     if len(s) < 2: raise DataError(f"needs at least 2 bars, got {len(s)}", field=field)
     if not s.index.is_monotonic_increasing or not s.index.is_unique:
-        d = np.diff(_as_ns(s.index))
+        d = np.diff(epoch_ns(s.index))
         raise DataError(f"index must be strictly increasing; first violation at {s.index[int(np.argmax(d <= 0)) + 1]}", field=field)
     try: v = s.to_numpy(dtype=np.float64)
     except (TypeError, ValueError): raise ParameterError(f"must hold numbers, got dtype {s.dtype}", field=field) from None
-    if values and sum(_in_slices(_count_bad_prices, len(v), n_jobs, _MIN_SLICE_BARS, v)):
+    if values and sum(in_slices(_count_bad_prices, len(v), n_jobs, _MIN_SLICE_BARS, v)):
         k = int(np.argmax(~(np.isfinite(v) & (v > 0))))
         raise DataError(f"must be finite and > 0; first bad value {v[k]} at {s.index[k]}", field=field)
     return s if s.dtype == np.float64 else s.astype(np.float64)
-
-@numba.njit(cache=True, nogil=True)
-def _bars_per_unit(a:np.ndarray) -> float:
-    "Slope of position against value in ascending `a`, for `_guess` (0 when `a` has no spread)"
-    n = len(a)
-    return (n - 1) / (float(a[n - 1]) - float(a[0])) if n > 1 and a[n - 1] > a[0] else 0.0
-
-@numba.njit(cache=True, nogil=True)
-def _guess(a:np.ndarray, x:int, per_unit:float) -> int:
-    "Position of `x` in ascending `a` by linear interpolation, clipped to the array: exact on evenly spaced bars"
-    f = (float(x) - float(a[0])) * per_unit + 0.5                  # in floats: no int64 overflow far outside the bars
-    return 0 if not f > 0 else (len(a) - 1 if f >= len(a) - 1 else int(f))
-
-@numba.njit(cache=True, nogil=True)
-def _insertion_point(a:np.ndarray, x:int, g:int) -> int:
-    "Left insertion point of `x` in ascending `a`, galloping from the guess `g` and then bisecting: O(log distance)"
-    n = len(a)
-    if n == 0 or x <= a[0]: return 0
-    if x > a[n - 1]: return n
-    step = 1                                                       # from here a[0] < x <= a[n-1]
-    if a[g] < x:                                                   # gallop right, keeping a[lo] < x <= a[hi]
-        lo, hi = g, min(g + 1, n - 1)
-        while a[hi] < x: lo = hi; step *= 2; hi = min(lo + step, n - 1)
-    else:                                                          # gallop left
-        lo, hi = max(g - 1, 0), g
-        while a[lo] >= x: hi = lo; step *= 2; lo = max(hi - step, 0)
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if a[mid] < x: lo = mid
-        else: hi = mid
-    return hi
-
-@numba.njit(cache=True, nogil=True)
-def _bar_positions(a:np.ndarray, keys:np.ndarray, i0:int, i1:int) -> np.ndarray:
-    "Positions in the strictly increasing `a` of `keys[i0:i1]` (-1 where a key is not in `a`): the guess when it is the bar, else a search"
-    n, per_unit = len(a), _bars_per_unit(a)
-    out = np.empty(i1 - i0, dtype=np.int64)
-    for k in range(i0, i1):
-        x, g = keys[k], _guess(a, keys[k], per_unit) if n else 0
-        if n and a[g] == x: out[k - i0] = g; continue               # evenly spaced bars: always here
-        i = _insertion_point(a, x, g)
-        out[k - i0] = i if i < n and a[i] == x else -1
-    return out
 
 def _positions(index:pd.DatetimeIndex, times, field:str, n_jobs:int=1) -> np.ndarray:
     "Positions of `times` in the sorted `index`; every time must be a bar of `index`"
     times = pd.DatetimeIndex(times)
     if (times.tz is None) != (index.tz is None): raise ParameterError("must be tz-aware exactly when the price index is", field=field)
-    idx, t = (index.asi8, times.asi8) if times.unit == index.unit else (_as_ns(index), _as_ns(times))
-    parts = _in_slices(_bar_positions, len(t), n_jobs, _MIN_SLICE_EVENTS, idx, t)
+    idx, t = (index.asi8, times.asi8) if times.unit == index.unit else (epoch_ns(index), epoch_ns(times))
+    parts = in_slices(sorted_positions, len(t), n_jobs, _MIN_SLICE_EVENTS, idx, t)
     pos = parts[0] if len(parts) == 1 else np.concatenate(parts)
     if pos.min(initial=0) < 0:
         missing = pos < 0
@@ -167,7 +92,6 @@ def cusum_events(close:pd.Series, # Prices indexed by bar time
 # %% ../nbs/20_labels.ipynb #0a003dbc
 def _one_bar_steps(close:pd.Series, interval:str|None) -> np.ndarray:
     "True where bar t opens one interval after bar t-1 (no missing candle between them); False at the first bar"
-    from mltrade.features.technical import contiguous, parse_interval
     bars = close.to_frame()                                          # keeps attrs, where the loader put the interval
     if interval is not None: parse_interval(interval); bars.attrs["interval"] = interval
     return contiguous(bars, 1)
@@ -179,11 +103,12 @@ def ewm_volatility(close:pd.Series, # Prices indexed by bar time
                   ) -> pd.Series: # Volatility of one-bar returns, NaN during warm-up
     "Exponentially weighted standard deviation of one-bar simple returns, none across a missing candle (AFML 3.1)"
     close = _check_prices(close, "close")
-    check_range("span", span, lo=2)
-    mp = span if min_periods is None else check_range("min_periods", min_periods, lo=2)
+    span = check_int("span", span, lo=2)
+    mp = span if min_periods is None else check_int("min_periods", min_periods, lo=2)
     r = close.pct_change().where(_one_bar_steps(close, interval))
-    return r.ewm(span=span, min_periods=int(mp)).std().rename("volatility")
+    return r.ewm(span=span, min_periods=mp).std().rename("volatility")
 
+# %% ../nbs/20_labels.ipynb #5076e17c
 @numba.njit(cache=True, nogil=True)
 def _wilder_atr(h:np.ndarray, l:np.ndarray, c:np.ndarray, after_prev:np.ndarray, period:int) -> np.ndarray:
     "Wilder's average true range; a bar not one interval after its predecessor (`after_prev` False) counts its own range only"
@@ -211,9 +136,9 @@ def atr_target(high:pd.Series, # Bar highs
     "Average true range as a fraction of the close: barrier distances that follow the bars' range"
     close = _check_prices(close, "close")
     high, low = _check_hl(high, low, close)
-    check_range("period", period, lo=1)
+    period = check_int("period", period, lo=1)
     c = close.to_numpy()
-    atr = _wilder_atr(high.to_numpy(), low.to_numpy(), c, _one_bar_steps(close, interval), int(period))
+    atr = _wilder_atr(high.to_numpy(), low.to_numpy(), c, _one_bar_steps(close, interval), period)
     return pd.Series(atr / c, index=close.index, name="atr_target")
 
 def _check_hl(high, low, close:pd.Series, n_jobs:int=1) -> tuple[pd.Series, pd.Series]:
@@ -227,7 +152,7 @@ def _check_hl(high, low, close:pd.Series, n_jobs:int=1) -> tuple[pd.Series, pd.S
         except (TypeError, ValueError): raise ParameterError(f"must hold numbers, got dtype {s.dtype}", field=name) from None
     h, l = out
     c = close.to_numpy()
-    if sum(_in_slices(_count_bad_hl, len(c), n_jobs, _MIN_SLICE_BARS, c, h, l)):   # one pass; the message is worked out only on failure
+    if sum(in_slices(_count_bad_hl, len(c), n_jobs, _MIN_SLICE_BARS, c, h, l)):   # one pass; the message is worked out only on failure
         _check_prices(close, "close")                               # a bad close is named as such (callers may leave it to this pass)
         positive = "must be finite and > 0"
         for name, v, bad, what in (("high", h, ~(np.isfinite(h) & (h > 0)), positive), ("low", l, ~(np.isfinite(l) & (l > 0)), positive),
@@ -262,13 +187,23 @@ def _at_events(s, events:pd.DatetimeIndex, pos:np.ndarray, index:pd.DatetimeInde
     try: v = s.to_numpy(dtype=np.float64)
     except (TypeError, ValueError): raise ParameterError(f"must hold numbers, got dtype {s.dtype}", field=field) from None
     if s.index.equals(index):
-        parts = _in_slices(_take, len(pos), n_jobs, _MIN_SLICE_EVENTS, v, pos)
+        parts = in_slices(_take, len(pos), n_jobs, _MIN_SLICE_EVENTS, v, pos)
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
     if not isinstance(s.index, pd.DatetimeIndex) or not s.index.is_unique: raise DataError("index must be unique bar times", field=field)
     k = s.index.get_indexer(events)
     if (k < 0).any(): raise DataError(f"has no value at event {events[k < 0][0]}", field=field)
     return v[k]
 
+@numba.njit(cache=True, nogil=True)
+def _order_state(a:np.ndarray) -> int:
+    "0 if `a` is strictly increasing, 1 if it is not sorted, 2 if sorted with repeats"
+    state = 0
+    for i in range(1, len(a)):
+        if a[i] < a[i - 1]: return 1
+        if a[i] == a[i - 1]: state = 2
+    return state
+
+# %% ../nbs/20_labels.ipynb #0811dee1
 def _barrier_inputs(close, events, target, pt_sl, max_holding, side, high, low, vertical_label, min_ret, n_jobs:int=1) -> _BarrierInputs:
     "Check and convert the labeler's arguments (on `n_jobs` threads where the arrays are large)"
     with_hl = high is not None or low is not None
@@ -278,10 +213,7 @@ def _barrier_inputs(close, events, target, pt_sl, max_holding, side, high, low, 
     if with_hl: hi, lo = (np.ascontiguousarray(s.to_numpy()) for s in _check_hl(high, low, close, n_jobs))
     if not isinstance(pt_sl, (tuple, list)) or len(pt_sl) != 2: raise ParameterError(f"must be a pair (pt, sl), got {pt_sl!r}", field="pt_sl")
     pt, sl = (float(check_range("pt_sl", x, lo=0)) for x in pt_sl)
-    if max_holding is not None:
-        if isinstance(max_holding, bool) or not isinstance(max_holding, (int, np.integer)):
-            raise ParameterError(f"must be an int number of bars or None, got {max_holding!r}", field="max_holding")
-        check_range("max_holding", max_holding, lo=1)
+    max_holding = check_int("max_holding", max_holding, lo=1, none=True)
     if pt == 0 and sl == 0 and max_holding is None: raise ParameterError("all three barriers are disabled (pt_sl=(0, 0) and max_holding=None)", field="pt_sl")
     check_choice("vertical_label", vertical_label, (0, "sign"))
     check_range("min_ret", min_ret, lo=0)
@@ -303,16 +235,9 @@ def _barrier_inputs(close, events, target, pt_sl, max_holding, side, high, low, 
     n_keep = int(np.count_nonzero(tgt > min_ret))          # NaN targets (warm-up) compare False: dropped
     kept = ev if n_keep == len(ev) else ev[tgt > min_ret]
     return _BarrierInputs(close.index, c, hi, lo, pos, tgt, s, kept, len(ev) - n_keep, pt, sl,
-                          -1 if max_holding is None else int(max_holding), vertical_label, side is not None, float(min_ret))
+                          -1 if max_holding is None else max_holding, vertical_label, side is not None, float(min_ret))
 
-@numba.njit(cache=True, nogil=True)
-def _order_state(a:np.ndarray) -> int:
-    "0 if `a` is strictly increasing, 1 if it is not sorted, 2 if sorted with repeats"
-    state = 0
-    for i in range(1, len(a)):
-        if a[i] < a[i - 1]: return 1
-        if a[i] == a[i - 1]: state = 2
-    return state
+
 
 # %% ../nbs/20_labels.ipynb #683d0a6b
 _NAT = np.iinfo(np.int64).min
@@ -355,49 +280,7 @@ def triple_barrier_reference(close:pd.Series, events, target, pt_sl=(1.0, 1.0), 
         else: label.append(float(np.sign(r)) if x.vertical_label == "sign" else 0.0)
     return _labels_frame(x, np.array(t1, dtype=np.int64), np.array(ret), np.array(label), np.array(code, dtype=np.int8))
 
-# %% ../nbs/20_labels.ipynb #801d693a
-_LANES = 8                                                         # bars per vector compare
-
-def _vector_of(builder, x, lanes:int):
-    "LLVM IR: the float `x` in every lane of a vector"
-    v = builder.insert_element(ir.Constant(ir.VectorType(x.type, lanes), ir.Undefined), x, ir.Constant(ir.IntType(32), 0))
-    return builder.shuffle_vector(v, v, ir.Constant(ir.VectorType(ir.IntType(32), lanes), [0] * lanes))
-
-@intrinsic
-def _bars_outside(typingctx, hi, lo, j, up, dn):
-    "Bit q set where hi[j+q] >= up or lo[j+q] <= dn, for the 8 bars from `j` (one vector compare per side; needs j + 8 <= len)"
-    if not all(isinstance(a, types.Array) and a.ndim == 1 and a.layout == "C" and a.dtype == types.float64 for a in (hi, lo)): return None
-    def codegen(context, builder, sig, args):
-        at = context.cast(builder, args[2], sig.args[2], types.intp)
-        def bars(k):                                               # the 8 float64s from position `at` of array argument k
-            data = context.make_array(sig.args[k])(context, builder, args[k]).data
-            return builder.load(builder.bitcast(builder.gep(data, [at]), ir.VectorType(ir.DoubleType(), _LANES).as_pointer()), align=8)
-        def level(k): return _vector_of(builder, context.cast(builder, args[k], sig.args[k], types.float64), _LANES)
-        hit = builder.or_(builder.fcmp_ordered(">=", bars(0), level(3)), builder.fcmp_ordered("<=", bars(1), level(4)))   # NaN: False
-        return builder.zext(builder.bitcast(hit, ir.IntType(_LANES)), ir.IntType(64))
-    return types.uint64(hi, lo, j, up, dn), codegen
-
-@intrinsic
-def _trailing_zeros(typingctx, m):
-    "Number of trailing zero bits of the uint64 `m` (64 for 0)"
-    if m != types.uint64: return None
-    def codegen(context, builder, sig, args): return builder.cttz(args[0], ir.Constant(ir.IntType(1), 0))
-    return types.uint64(m), codegen
-
-@numba.njit(cache=True, nogil=True)
-def _first_reach(hi:np.ndarray, lo:np.ndarray, up:float, dn:float, start:int, stop:int) -> np.int64:
-    "First bar j in [start, stop) with hi[j] >= up or lo[j] <= dn, else -1 (eight bars per vector compare, the last few of the data one by one)"
-    j, n = np.int64(start), len(hi)
-    while j < stop and j + _LANES <= n:
-        m = _bars_outside(hi, lo, j, up, dn)  # type: ignore[call-arg,var-annotated]
-        if stop - j < _LANES: m &= (np.uint64(1) << np.uint64(stop - j)) - np.uint64(1)   # bars past the window do not count
-        if m: return j + np.int64(_trailing_zeros(m))
-        j += _LANES
-    while j < stop:
-        if (hi[j] >= up) | (lo[j] <= dn): return j
-        j += 1
-    return np.int64(-1)
-
+# %% ../nbs/20_labels.ipynb #77c4725d
 @numba.njit(cache=True, nogil=True)
 def _first_touch(c:np.ndarray, hi:np.ndarray, lo:np.ndarray, times:np.ndarray, pos:np.ndarray, tgt:np.ndarray, side:np.ndarray,
                  has_side:bool, min_ret:float, pt:float, sl:float, horizon:int, vertical_sign:bool,
@@ -417,7 +300,7 @@ def _first_touch(c:np.ndarray, hi:np.ndarray, lo:np.ndarray, times:np.ndarray, p
         sl_price = c[p] * (1 - s * sl * tg) if sl > 0 else -np.inf * s
         up, dn = (pt_price, sl_price) if s > 0 else (sl_price, pt_price)
         last = n - 1 if horizon < 0 else min(p + horizon, n - 1)
-        j1 = _first_reach(hi, lo, up, dn, p + 1, last + 1)           # strictly after the event, up to the vertical barrier
+        j1 = first_outside(hi, lo, up, dn, p + 1, last + 1)          # strictly after the event, up to the vertical barrier
         if j1 >= 0:
             hit_up, hit_dn = hi[j1] >= up, lo[j1] <= dn
             hit = 1 if (hit_up and hit_dn) or (hit_dn if s > 0 else hit_up) else 0   # both on one bar: stop-loss first
@@ -431,11 +314,11 @@ def _label_events(x:_BarrierInputs, n_jobs:int) -> tuple[np.ndarray, np.ndarray,
     "Run the kernel over every event, in up to `n_jobs` contiguous slices on threads when there are enough events"
     m = len(x.events)
     out = np.empty(m, dtype=np.int64), np.empty(m), np.empty(m), np.empty(m, dtype=np.int8)
-    _in_slices(_first_touch, len(x.pos), n_jobs, _MIN_SLICE_EVENTS, x.c, x.hi, x.lo, x.index.asi8, x.pos, x.tgt, x.side, x.has_side,
-               x.min_ret, x.pt, x.sl, x.horizon, x.vertical_label == "sign", *out)
+    in_slices(_first_touch, len(x.pos), n_jobs, _MIN_SLICE_EVENTS, x.c, x.hi, x.lo, x.index.asi8, x.pos, x.tgt, x.side, x.has_side,
+              x.min_ret, x.pt, x.sl, x.horizon, x.vertical_label == "sign", *out)
     return out
 
-# %% ../nbs/20_labels.ipynb #bb37c26c
+# %% ../nbs/20_labels.ipynb #73aa3cbb
 def triple_barrier_labels(close:pd.Series, # Prices indexed by bar time
                           events, # Event times (bars of `close`), e.g. from `cusum_events`
                           target:float|pd.Series, # Barrier width as a return, per bar (indexed by bar time) or one number
@@ -449,7 +332,7 @@ def triple_barrier_labels(close:pd.Series, # Prices indexed by bar time
                           n_jobs:int|None=None, # Threads for the checks and the scan (None: every core); small inputs use one
                          ) -> pd.DataFrame: # Indexed by event time: `t1`, `ret`, `label`, `barrier`
     "Label each event by the first barrier its price path touches: profit-taking, stop-loss or the vertical (AFML 3.4)"
-    n_jobs = _available_cores() if n_jobs is None else int(check_range("n_jobs", n_jobs, lo=1))
+    n_jobs = available_cores() if n_jobs is None else check_int("n_jobs", n_jobs, lo=1)
     x = _barrier_inputs(close, events, target, pt_sl, max_holding, side, high, low, vertical_label, min_ret, n_jobs)
     out = _label_events(x, n_jobs)
     if x.dropped: _log.info("triple_barrier_labels: dropped %d events with NaN target or target <= min_ret", x.dropped)
@@ -585,6 +468,7 @@ def _fenwick_find(tree:np.ndarray, x:float) -> int:
         step //= 2
     return min(i, n - 1)
 
+# %% ../nbs/20_labels.ipynb #45dd49dd
 @numba.njit(cache=True, nogil=True)
 def _seq_bootstrap_kernel(p0:np.ndarray, p1:np.ndarray, n_bars:int, u:np.ndarray) -> np.ndarray:
     "Sequential bootstrap draws for labels with lives (p0, p1], using the uniforms `u` (one per draw)"
@@ -623,8 +507,8 @@ def sequential_bootstrap(t1:pd.Series, # Label end times indexed by label start 
                         ) -> np.ndarray: # Positions of the drawn labels, with repetition
     "Bootstrap sample of label positions favouring labels that overlap the ones already drawn the least (AFML 4.5)"
     p0, p1 = _life(t1, index)
-    n_draws = len(t1) if n_draws is None else int(check_range("n_draws", n_draws, lo=1))
-    u = np.random.default_rng(check_range("seed", seed, lo=0)).random(n_draws)
+    n_draws = len(t1) if n_draws is None else check_int("n_draws", n_draws, lo=1)
+    u = np.random.default_rng(check_int("seed", seed, lo=0)).random(n_draws)
     return _seq_bootstrap_kernel(p0, p1, len(index), u)
 
 # %% ../nbs/20_labels.ipynb #5d55652f
@@ -639,7 +523,6 @@ def plot_barriers(close:pd.Series, # Prices indexed by bar time
                   start=None, end=None, # Time window to draw (default: everything)
                   title:str=""): # Figure title
     "Plotly diagram of triple-barrier labels: entries, both barriers out to the vertical barrier, and the first touches"
-    import plotly.graph_objects as go
     close = _check_prices(close, "close")
     win = close.loc[start:end]
     lab = labels.loc[win.index[0]:win.index[-1]]

@@ -11,19 +11,18 @@ from typing import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
+from fastcore.basics import patch
 from sklearn.model_selection import BaseCrossValidator
 
-from .core import DataError, LeakageError, ParameterError, check_choice, check_range
+from .core import DataError, LeakageError, ParameterError, check_bool, check_choice, check_int, check_range
+from .data.schema import epoch_ns
 
 # %% auto #0
 __all__ = ['ROLES', 'ROLE_COLORS', 'label_times', 'check_no_leakage', 'embargo_size', 'PurgedKFold', 'walk_forward',
            'CombinatorialPurgedKFold', 'split_roles', 'plot_folds']
 
 # %% ../nbs/30_splits.ipynb #e430c2ce
-def _as_ns(values:pd.DatetimeIndex) -> np.ndarray:
-    "Nanoseconds since the epoch (UTC for tz-aware values), whatever the index's time unit"
-    return np.asarray(values.as_unit("ns").asi8, dtype=np.int64)
-
 def label_times(t1:pd.Series) -> tuple[np.ndarray, np.ndarray]: # Label end times indexed by label start times
     "Validate label horizons `t1` and return their starts and ends as int64 nanoseconds"
     if not isinstance(t1, pd.Series):
@@ -35,7 +34,7 @@ def label_times(t1:pd.Series) -> tuple[np.ndarray, np.ndarray]: # Label end time
     end = pd.DatetimeIndex(t1)
     if (t1.index.tz is None) != (end.tz is None): raise ParameterError("index and values must both be tz-aware or both naive", field="t1")
     if end.hasnans: raise DataError(f"unresolved label (NaT end) at {t1.index[end.isna()][0]}; drop unresolved events before splitting", field="t1")
-    start, stop = _as_ns(t1.index), _as_ns(end)
+    start, stop = epoch_ns(t1.index), epoch_ns(end)
     if len(start) > 1 and (np.diff(start) < 0).any():
         raise DataError(f"index must be sorted by label start time; first out of order at {t1.index[int(np.argmax(np.diff(start) < 0)) + 1]}", field="t1")
     if (stop < start).any(): raise DataError(f"label ends before it starts at {t1.index[int(np.argmax(stop < start))]}", field="t1")
@@ -75,6 +74,7 @@ def check_no_leakage(splits, # (train, test) position pairs, e.g. `cv.split(X)`,
                      raise_error:bool=True, # Raise `LeakageError` on the first leaking split (else only report)
                     ) -> pd.DataFrame: # One row per split: sizes and the number of leaking training samples
     "Check that no training label's [t0, t1] overlaps a test label's [t0, t1], in every split"
+    check_bool("raise_error", raise_error)
     t0, e = label_times(t1)
     rows = []
     for k, (train, test) in enumerate(_iter_splits(splits, t1)):
@@ -135,10 +135,6 @@ def _check_X(X, t1:pd.Series):
         bad = int(np.argmax(np.asarray(idx != t1.index))) if len(idx) == len(t1.index) else 0
         raise DataError(f"index differs from t1's index, first at row {bad}: {idx[bad]} vs {t1.index[bad]}", field="X")
 
-def _check_int(name:str, value, lo:int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)): raise ParameterError(f"must be an int, got {value!r}", field=name)
-    return int(check_range(name, value, lo=lo))
-
 def _describe_t1(t1:pd.Series) -> str:
     return f"<{len(t1)} labels {t1.index[0]} .. {t1.index[-1]}>" if isinstance(t1, pd.Series) and len(t1) else repr(t1)
 
@@ -149,7 +145,7 @@ class PurgedKFold(BaseCrossValidator):
                  t1:pd.Series|None=None, # Label end times indexed by label start times (sorted), one per sample
                  embargo:float=0.01): # Fraction of the samples embargoed after each test block, in [0, 1)
         if t1 is None: raise ParameterError("label end times are required (a Series indexed by label start times)", field="t1")
-        self.n_splits, self.t1, self.embargo = _check_int("n_splits", n_splits, 2), t1, embargo
+        self.n_splits, self.t1, self.embargo = check_int("n_splits", n_splits, lo=2), t1, embargo
         self._t0, self._t1 = label_times(t1)
         self._h = embargo_size(embargo, len(t1))
         if self.n_splits > len(t1): raise ParameterError(f"cannot exceed the number of labels ({len(t1)}), got {n_splits}", field="n_splits")
@@ -160,7 +156,10 @@ class PurgedKFold(BaseCrossValidator):
         "Number of splits"
         return self.n_splits
 
-    def split(self, X, y=None, groups=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    def split(self, X, # Features, one row per label in `t1`'s order (its index, if any, must be `t1`'s)
+              y=None, # Ignored (sklearn API)
+              groups=None, # Ignored (sklearn API)
+             ) -> Iterator[tuple[np.ndarray, np.ndarray]]: # (train, test) positions per split
         "Yield (train, test) positions: each contiguous fold in turn is the test set"
         _check_X(X, self.t1)
         n = len(self._t0)
@@ -181,7 +180,7 @@ def walk_forward(index, # Sample times in time order (one per sample), e.g. the 
                 ) -> list[tuple[np.ndarray, np.ndarray]]: # (train, test) positions per block
     "Walk-forward splits: train on the past (expanding, rolling or anchored), test on the next block, optionally purged and embargoed"
     n = len(index)
-    train_size, test_size = _check_int("train_size", train_size, 1), _check_int("test_size", test_size, 1)
+    train_size, test_size = check_int("train_size", train_size, lo=1), check_int("test_size", test_size, lo=1)
     check_choice("mode", mode, ("expanding", "rolling", "anchored"))
     if train_size + test_size > n: raise ParameterError(f"train_size + test_size ({train_size} + {test_size}) exceeds the {n} samples", field="train_size")
     h = embargo_size(embargo, n)
@@ -208,8 +207,8 @@ class CombinatorialPurgedKFold(BaseCrossValidator):
                  t1:pd.Series|None=None, # Label end times indexed by label start times (sorted), one per sample
                  embargo:float=0.01): # Fraction of the samples embargoed after each test block, in [0, 1)
         if t1 is None: raise ParameterError("label end times are required (a Series indexed by label start times)", field="t1")
-        self.n_groups, self.t1, self.embargo = _check_int("n_groups", n_groups, 2), t1, embargo
-        self.n_test_groups = _check_int("n_test_groups", n_test_groups, 1)
+        self.n_groups, self.t1, self.embargo = check_int("n_groups", n_groups, lo=2), t1, embargo
+        self.n_test_groups = check_int("n_test_groups", n_test_groups, lo=1)
         if self.n_test_groups >= self.n_groups:
             raise ParameterError(f"must be below n_groups ({self.n_groups}), got {n_test_groups}", field="n_test_groups")
         self._t0, self._t1 = label_times(t1)
@@ -236,7 +235,10 @@ class CombinatorialPurgedKFold(BaseCrossValidator):
         "The test groups of each split, in split order"
         return list(self._combos)
 
-    def split(self, X, y=None, groups=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    def split(self, X, # Features, one row per label in `t1`'s order (its index, if any, must be `t1`'s)
+              y=None, # Ignored (sklearn API)
+              groups=None, # Ignored (sklearn API)
+             ) -> Iterator[tuple[np.ndarray, np.ndarray]]: # (train, test) positions per split
         "Yield (train, test) positions for every combination of test groups"
         _check_X(X, self.t1)
         for combo in self._combos:
@@ -247,29 +249,33 @@ class CombinatorialPurgedKFold(BaseCrossValidator):
             keep[test] = False
             yield np.flatnonzero(keep), test
 
-    def paths(self) -> np.ndarray:
-        "Array (n_paths, n_groups): the split whose test predictions fill group g on path p"
-        out = np.empty((self.n_paths, self.n_groups), dtype=np.int64)
-        for g in range(self.n_groups): out[:, g] = [k for k, combo in enumerate(self._combos) if g in combo]
-        return out
+# %% ../nbs/30_splits.ipynb #ae2d1084
+@patch
+def paths(self:CombinatorialPurgedKFold) -> np.ndarray:
+    "Array (n_paths, n_groups): the split whose test predictions fill group g on path p"
+    out = np.empty((self.n_paths, self.n_groups), dtype=np.int64)
+    for g in range(self.n_groups): out[:, g] = [k for k, combo in enumerate(self._combos) if g in combo]
+    return out
 
-    def assemble_paths(self, predictions) -> pd.DataFrame: # One 1-D array per split, aligned with that split's test positions
-        "Reassemble out-of-sample predictions into complete backtest paths: one column per path, one row per sample"
-        predictions = list(predictions)
-        if len(predictions) != len(self._combos):
-            raise ParameterError(f"needs one array per split ({len(self._combos)}), got {len(predictions)}", field="predictions")
-        sizes = np.diff(self._bounds)
-        pieces = {}
-        for k, (combo, pred) in enumerate(zip(self._combos, predictions)):
-            pred = np.asarray(pred)
-            if pred.ndim != 1 or len(pred) != sizes[list(combo)].sum():
-                raise ParameterError(f"split {k}: expected a 1-D array aligned with its {sizes[list(combo)].sum()} test samples", field="predictions")
-            ends = np.cumsum(sizes[list(combo)])
-            for g, b in zip(combo, ends): pieces[(k, g)] = pred[b - sizes[g]:b]
-        out = np.empty((len(self.t1), self.n_paths), dtype=np.result_type(*[np.asarray(p).dtype for p in predictions], np.float64))
-        for p, row in enumerate(self.paths()):
-            for g, k in enumerate(row): out[self._bounds[g]:self._bounds[g + 1], p] = pieces[(int(k), g)]
-        return pd.DataFrame(out, index=self.t1.index, columns=pd.RangeIndex(self.n_paths, name="path"))
+# %% ../nbs/30_splits.ipynb #22b1798b
+@patch
+def assemble_paths(self:CombinatorialPurgedKFold, predictions) -> pd.DataFrame: # One 1-D array per split, aligned with that split's test positions
+    "Reassemble out-of-sample predictions into complete backtest paths: one column per path, one row per sample"
+    predictions = list(predictions)
+    if len(predictions) != len(self._combos):
+        raise ParameterError(f"needs one array per split ({len(self._combos)}), got {len(predictions)}", field="predictions")
+    sizes = np.diff(self._bounds)
+    pieces = {}
+    for k, (combo, pred) in enumerate(zip(self._combos, predictions)):
+        pred = np.asarray(pred)
+        if pred.ndim != 1 or len(pred) != sizes[list(combo)].sum():
+            raise ParameterError(f"split {k}: expected a 1-D array aligned with its {sizes[list(combo)].sum()} test samples", field="predictions")
+        ends = np.cumsum(sizes[list(combo)])
+        for g, b in zip(combo, ends): pieces[(k, g)] = pred[b - sizes[g]:b]
+    out = np.empty((len(self.t1), self.n_paths), dtype=np.result_type(*[np.asarray(p).dtype for p in predictions], np.float64))
+    for p, row in enumerate(self.paths()):
+        for g, k in enumerate(row): out[self._bounds[g]:self._bounds[g + 1], p] = pieces[(int(k), g)]
+    return pd.DataFrame(out, index=self.t1.index, columns=pd.RangeIndex(self.n_paths, name="path"))
 
 # %% ../nbs/30_splits.ipynb #aeec5216
 ROLES = ("unused", "train", "test", "purged", "embargoed", "leaking")
@@ -303,7 +309,6 @@ def plot_folds(splits, # (train, test) position pairs, or a splitter with `.spli
                title:str="", # Figure title
                max_columns:int=1500): # Samples are binned to at most this many columns (a bin shows its most notable role)
     "Plotly diagram of the samples' roles (train, test, purged, embargoed, leaking) in each split"
-    import plotly.graph_objects as go
     roles = split_roles(splits, t1)
     step = max(1, math.ceil(roles.shape[1] / max_columns))
     if step > 1:

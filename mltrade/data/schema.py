@@ -1,4 +1,4 @@
-"""Pandera schemas for bars, trades, order-book depth and funding, and the quality report every load returns.
+"""Pandera schemas for bars, trades, order-book depth and funding, the quality report every load returns, and bar time: intervals, close times, contiguity.
 
 Docs: https://mltrade.github.io/mltrade/data.schema.html.md"""
 
@@ -6,22 +6,23 @@ Docs: https://mltrade.github.io/mltrade/data.schema.html.md"""
 
 # %% ../../nbs/04_data.schema.ipynb #29e85569
 from __future__ import annotations
-import dataclasses
-from typing import Any
+import dataclasses, re
+from typing import Any, Callable, NamedTuple, Sequence
 
 import numpy as np, pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from ..core import DataError, ParameterError
+from ..core import DataError, ParameterError, check_bool, check_int, check_range
 
 # %% auto #0
-__all__ = ['INTERVALS', 'KLINE_FIELDS', 'PRICE_COLUMNS', 'BAR_COLUMNS', 'OPTIONAL_BAR_COLUMNS', 'BAR_RULES', 'BARS_SCHEMA',
-           'TRADES_SCHEMA', 'DEPTH_LEVELS_SCHEMA', 'DEPTH_UPDATES_SCHEMA', 'FUNDING_SCHEMA', 'check_interval',
-           'interval_timedelta', 'interval_ms', 'to_utc', 'check_time_range', 'slice_time', 'ms_to_utc',
-           'klines_to_frame', 'QualityReport', 'rule_error', 'find_gaps', 'infer_interval', 'validate_bars',
-           'validate_trades', 'validate_funding', 'validate_depth_levels', 'validate_depth_updates', 'DepthCapture',
-           'depth_levels', 'empty_depth_updates']
+__all__ = ['INTERVALS', 'KLINE_FIELDS', 'PRICE_COLUMNS', 'BAR_COLUMNS', 'OPTIONAL_BAR_COLUMNS', 'VOLUME_COLUMNS', 'BAR_RULES',
+           'COLUMN_RULES', 'BARS_SCHEMA', 'TRADES_SCHEMA', 'DEPTH_LEVELS_SCHEMA', 'DEPTH_UPDATES_SCHEMA',
+           'FUNDING_SCHEMA', 'check_interval', 'interval_timedelta', 'interval_ms', 'parse_interval', 'epoch_ns',
+           'bar_interval', 'bar_close_times', 'contiguous', 'to_utc', 'check_time_range', 'slice_time', 'ms_to_utc',
+           'klines_to_frame', 'BarRule', 'QualityReport', 'rule_error', 'find_gaps', 'infer_interval', 'validate_bars',
+           'check_bars', 'validate_trades', 'validate_depth_levels', 'validate_depth_updates', 'validate_funding',
+           'DepthCapture', 'depth_levels', 'empty_depth_updates']
 
 # %% ../../nbs/04_data.schema.ipynb #4f396801
 INTERVALS: dict[str, pd.Timedelta|None] = {
@@ -45,6 +46,53 @@ def interval_timedelta(interval:str) -> pd.Timedelta:
 def interval_ms(interval:str) -> int:
     "The length of `interval` in milliseconds, as Binance counts it"
     return int(interval_timedelta(interval) / pd.Timedelta(milliseconds=1))
+
+# %% ../../nbs/04_data.schema.ipynb #c60dcda9
+def parse_interval(interval:str|pd.Timedelta) -> pd.Timedelta: # A Binance interval (`1h`), a multiple of one (`10s`), or a duration
+    "A positive bar length from a Binance interval, a multiple of one (`10s`, `2d`), or anything `pd.Timedelta` reads (`15min`)"
+    if isinstance(interval, pd.Timedelta): td = interval
+    elif not isinstance(interval, str): raise ParameterError(f"not a bar interval: {interval!r}", field="interval")
+    else:
+        s = interval.strip()
+        if not re.search("[a-zA-Z]", s): raise ParameterError(f"needs a unit (e.g. '{s}m', '{s}h'), got {interval!r}", field="interval")
+        m = re.fullmatch(r"(\d+)([a-zA-Z]+)", s)
+        if m and "1" + m[2] in INTERVALS: td = int(m[1]) * interval_timedelta("1" + m[2])   # a multiple of a Binance interval
+        else:
+            try: td = pd.Timedelta(s)
+            except ValueError: raise ParameterError(f"not a bar interval: {interval!r}", field="interval") from None
+    if pd.isna(td) or td <= pd.Timedelta(0): raise ParameterError(f"must be positive, got {interval!r}", field="interval")
+    return td
+
+# %% ../../nbs/04_data.schema.ipynb #f8ca074b
+def epoch_ns(index:pd.DatetimeIndex) -> np.ndarray: # A (UTC) time index
+    "Nanoseconds since the epoch of each time in `index` (UTC for tz-aware times), whatever its stored unit"
+    return np.asarray(pd.DatetimeIndex(index).as_unit("ns").asi8, dtype=np.int64)
+
+def bar_interval(bars:pd.DataFrame) -> pd.Timedelta: # Bars indexed by open time
+    "The bar length: `attrs['interval']` when the loader set it, else the smallest step of the index"
+    iv = bars.attrs.get("interval")
+    if iv is not None:
+        try: return parse_interval(iv)
+        except ParameterError: pass  # e.g. "1M" (calendar month): fall back to the index
+    if len(bars.index) < 2: raise DataError("cannot infer the bar interval from fewer than 2 bars; set attrs['interval']", field="interval")
+    return pd.Timedelta(int(np.diff(epoch_ns(bars.index)).min()), "ns")
+
+def bar_close_times(bars:pd.DataFrame) -> pd.DatetimeIndex: # Bars indexed by open time
+    "When each bar closes: open time + interval (the instant its features become known)"
+    return bars.index + bar_interval(bars)
+
+def contiguous(bars:pd.DataFrame, # Bars indexed by UTC open time
+               h:int=1) -> np.ndarray: # Distance in bars
+    "True where bar t opens exactly h intervals after bar t-h, no candle missing between them (False for the first h bars)"
+    h = check_int("h", h, lo=1)
+    ok = np.zeros(len(bars), dtype=bool)
+    if h >= len(bars): return ok
+    t = bars.index
+    if bars.attrs.get("interval") == "1M": ok[h:] = np.asarray((t.year[h:] - t.year[:-h]) * 12 + (t.month[h:] - t.month[:-h])) == h
+    else:
+        ns = epoch_ns(t)
+        ok[h:] = (ns[h:] - ns[:-h]) == h * bar_interval(bars).value
+    return ok
 
 # %% ../../nbs/04_data.schema.ipynb #7fd27501
 def to_utc(t, # A time: str, datetime, pd.Timestamp, or None
@@ -94,32 +142,37 @@ def klines_to_frame(rows, # Kline rows: a list of 12-field lists (strings or num
 PRICE_COLUMNS = ("open", "high", "low", "close")
 BAR_COLUMNS = ("open", "high", "low", "close", "volume")
 OPTIONAL_BAR_COLUMNS = ("quote_volume", "trades", "taker_buy_base", "taker_buy_quote")
+VOLUME_COLUMNS = ("volume", "quote_volume", "trades", "taker_buy_base", "taker_buy_quote")   # amounts: never negative
 
-# dataframe-wide rule -> the column an error blames
-BAR_RULES: dict[str, str] = {"low <= high": "high", "low <= min(open, close)": "low", "max(open, close) <= high": "high",
-                             "taker_buy_base <= volume": "taker_buy_base"}
-
-def _wide(rule:str, fn) -> pa.Check:
-    return pa.Check(fn, name=rule, error=rule)
-
-def _finite() -> pa.Check:
-    return pa.Check(lambda s: np.isfinite(s), error="finite")
-
-def _nonneg(required:bool=True, nullable:bool=False) -> pa.Column:
-    return pa.Column(float, [_finite(), pa.Check.ge(0, error="non-negative")], nullable=nullable, required=required)
+class BarRule(NamedTuple):
+    "A rule relating columns of a bar: the column an error blames, the columns it reads, and its test"
+    blame: str                 # The column an error names
+    columns: tuple[str, ...]   # The columns it reads (it applies when all are present)
+    ok: Callable               # ok(d) -> True per good row, `d` maps column -> values (a frame, or a dict of arrays)
 
 _tol = lambda x: 1e-9 * np.abs(x)  # float noise allowed when comparing a value parsed from text with another
 
-BARS_SCHEMA = pa.DataFrameSchema(
-    {**{c: pa.Column(float, [_finite(), pa.Check.gt(0, error="positive price")], nullable=False) for c in PRICE_COLUMNS},
-     "volume": _nonneg(False), "quote_volume": _nonneg(False), "taker_buy_base": _nonneg(False), "taker_buy_quote": _nonneg(False),
-     "trades": pa.Column("int64", [pa.Check.ge(0, error="non-negative")], required=False)},
-    checks=[_wide("low <= high", lambda d: d["low"] <= d["high"] + _tol(d["high"])),
-            _wide("low <= min(open, close)", lambda d: d["low"] <= np.minimum(d["open"], d["close"]) + _tol(d["low"])),
-            _wide("max(open, close) <= high", lambda d: np.maximum(d["open"], d["close"]) <= d["high"] + _tol(d["high"])),
-            _wide("taker_buy_base <= volume", lambda d: d["taker_buy_base"] <= d["volume"] + _tol(d["volume"]) if "taker_buy_base" in d
-                  else pd.Series(True, d.index))],
-    name="bars", strict=False, coerce=False)
+BAR_RULES: dict[str, BarRule] = {
+    "low <= high": BarRule("high", ("low", "high"), lambda d: d["low"] <= d["high"] + _tol(d["high"])),
+    "low <= min(open, close)": BarRule("low", ("low", "open", "close"), lambda d: d["low"] <= np.minimum(d["open"], d["close"]) + _tol(d["low"])),
+    "max(open, close) <= high": BarRule("high", ("open", "close", "high"), lambda d: np.maximum(d["open"], d["close"]) <= d["high"] + _tol(d["high"])),
+    "taker_buy_base <= volume": BarRule("taker_buy_base", ("taker_buy_base", "volume"), lambda d: d["taker_buy_base"] <= d["volume"] + _tol(d["volume"]))}
+
+COLUMN_RULES: dict[str, tuple[tuple[str, ...], Callable]] = {   # rule -> (the columns it applies to, test of a good value)
+    "finite": ((*PRICE_COLUMNS, *VOLUME_COLUMNS), np.isfinite),
+    "positive price": (PRICE_COLUMNS, lambda v: v > 0),
+    "non-negative": (VOLUME_COLUMNS, lambda v: v >= 0)}
+
+# %% ../../nbs/04_data.schema.ipynb #9624555c
+def _column(c:str, required:bool) -> pa.Column:
+    checks = [pa.Check(fn, error=rule) for rule, (cols, fn) in COLUMN_RULES.items() if c in cols]
+    return pa.Column("int64" if c == "trades" else float, checks, nullable=False, required=required)
+
+def _bar_check(rule:str, r:BarRule) -> pa.Check:
+    return pa.Check(lambda d: r.ok(d) if all(c in d for c in r.columns) else pd.Series(True, d.index), name=rule, error=rule)
+
+BARS_SCHEMA = pa.DataFrameSchema({**{c: _column(c, True) for c in PRICE_COLUMNS}, **{c: _column(c, False) for c in VOLUME_COLUMNS}},
+                                 checks=[_bar_check(rule, r) for rule, r in BAR_RULES.items()], name="bars", strict=False, coerce=False)
 
 # %% ../../nbs/04_data.schema.ipynb #0c30288a
 @dataclasses.dataclass
@@ -173,7 +226,7 @@ def rule_error(column:str, # Column (or "index") to blame
     msg = f"rule '{rule}' broken at {len(where)} row(s), first: {_fmt_where(where)}" + (f"; {hint}" if hint else "")
     return DataError(msg, field=column, rule=rule, rows=list(where[:20]))
 
-def _raise_schema_errors(err:SchemaErrors, rules:dict[str, str], what:str, columns) -> None:
+def _raise_schema_errors(err:SchemaErrors, rules:dict[str, str], what:str, columns) -> None: # rules: frame-wide rule -> column to blame
     "Turn pandera's lazy `SchemaErrors` into one `DataError` about the first broken rule (column rules first, in column order)"
     fc = err.failure_cases
     order = {c: i for i, c in enumerate(columns)}
@@ -192,6 +245,42 @@ def _raise_schema_errors(err:SchemaErrors, rules:dict[str, str], what:str, colum
 
 def _is_time(idx) -> bool:
     return pd.api.types.is_datetime64_any_dtype(idx) or (len(idx) > 0 and all(isinstance(x, pd.Timestamp) for x in idx[:5]))
+
+# %% ../../nbs/04_data.schema.ipynb #66346c8f
+def find_gaps(idx:pd.DatetimeIndex, # Sorted, unique UTC open times
+              interval:str) -> pd.DataFrame: # Binance interval
+    "Runs of missing open times in `idx` (columns start, end, missing); raise `DataError` on a step that is not whole intervals"
+    empty = pd.DataFrame({"start": pd.DatetimeIndex([], tz="UTC"), "end": pd.DatetimeIndex([], tz="UTC"), "missing": np.array([], dtype="int64")})
+    if len(idx) < 2: return empty
+    if interval == "1M":
+        bad = idx[(idx.day != 1) | (idx.hour != 0) | (idx.minute != 0) | (idx.second != 0) | (idx.microsecond != 0) | (idx.nanosecond != 0)]
+        if len(bad): raise rule_error("index", "monthly bars open at 00:00 on the 1st", bad)
+        months = idx.year.to_numpy() * 12 + idx.month.to_numpy()
+        steps = np.diff(months)
+        at = np.flatnonzero(steps > 1)
+        starts = [idx[i] + pd.DateOffset(months=1) for i in at]
+        ends = [idx[i + 1] - pd.DateOffset(months=1) for i in at]
+        if not len(at): return empty
+        return pd.DataFrame({"start": pd.DatetimeIndex(starts, tz="UTC"), "end": pd.DatetimeIndex(ends, tz="UTC"), "missing": (steps[at] - 1).astype("int64")})
+    step = interval_timedelta(interval).value
+    t = epoch_ns(idx)
+    d = np.diff(t)
+    off = np.flatnonzero(d % step != 0)
+    if len(off):
+        raise rule_error("index", f"spacing is a whole number of {interval} bars", idx[off + 1],
+                         hint=f"the step before the first one is {pd.Timedelta(int(d[off[0]]), 'ns')}")
+    at = np.flatnonzero(d > step)
+    if not len(at): return empty
+    return pd.DataFrame({"start": pd.DatetimeIndex(t[at] + step, tz="UTC"), "end": pd.DatetimeIndex(t[at + 1] - step, tz="UTC"),
+                         "missing": (d[at] // step - 1).astype("int64")})
+
+def infer_interval(index:pd.DatetimeIndex) -> str|None:
+    "The Binance interval equal to the most common step of `index`, or None"
+    if len(index) < 2: return None
+    d = np.diff(epoch_ns(index))
+    vals, counts = np.unique(d, return_counts=True)
+    mode = pd.Timedelta(int(vals[np.argmax(counts)]), "ns")
+    return next((k for k, v in INTERVALS.items() if v == mode), None)
 
 # %% ../../nbs/04_data.schema.ipynb #7a0bc0fd
 def _to_utc_index(bars:pd.DataFrame, fixes:list[str]) -> pd.DataFrame:
@@ -237,41 +326,6 @@ def _drop_duplicates(bars:pd.DataFrame, drop_exact:bool) -> tuple[pd.DataFrame, 
     if not drop_exact: raise rule_error("index", "unique open_time", dropped, hint="exactly repeated rows (drop_exact_duplicates=False)")
     return bars[~repeat], dropped
 
-def find_gaps(idx:pd.DatetimeIndex, # Sorted, unique UTC open times
-              interval:str) -> pd.DataFrame: # Binance interval
-    "Runs of missing open times in `idx` (columns start, end, missing); raise `DataError` on a step that is not whole intervals"
-    empty = pd.DataFrame({"start": pd.DatetimeIndex([], tz="UTC"), "end": pd.DatetimeIndex([], tz="UTC"), "missing": np.array([], dtype="int64")})
-    if len(idx) < 2: return empty
-    if interval == "1M":
-        bad = idx[(idx.day != 1) | (idx.hour != 0) | (idx.minute != 0) | (idx.second != 0) | (idx.microsecond != 0) | (idx.nanosecond != 0)]
-        if len(bad): raise rule_error("index", "monthly bars open at 00:00 on the 1st", bad)
-        months = idx.year.to_numpy() * 12 + idx.month.to_numpy()
-        steps = np.diff(months)
-        at = np.flatnonzero(steps > 1)
-        starts = [idx[i] + pd.DateOffset(months=1) for i in at]
-        ends = [idx[i + 1] - pd.DateOffset(months=1) for i in at]
-        if not len(at): return empty
-        return pd.DataFrame({"start": pd.DatetimeIndex(starts, tz="UTC"), "end": pd.DatetimeIndex(ends, tz="UTC"), "missing": (steps[at] - 1).astype("int64")})
-    step = interval_timedelta(interval).value
-    t = idx.as_unit("ns").asi8
-    d = np.diff(t)
-    off = np.flatnonzero(d % step != 0)
-    if len(off):
-        raise rule_error("index", f"spacing is a whole number of {interval} bars", idx[off + 1],
-                         hint=f"the step before the first one is {pd.Timedelta(int(d[off[0]]), 'ns')}")
-    at = np.flatnonzero(d > step)
-    if not len(at): return empty
-    return pd.DataFrame({"start": pd.DatetimeIndex(t[at] + step, tz="UTC"), "end": pd.DatetimeIndex(t[at + 1] - step, tz="UTC"),
-                         "missing": (d[at] // step - 1).astype("int64")})
-
-def infer_interval(index:pd.DatetimeIndex) -> str|None:
-    "The Binance interval equal to the most common step of `index`, or None"
-    if len(index) < 2: return None
-    d = np.diff(index.as_unit("ns").asi8)
-    vals, counts = np.unique(d, return_counts=True)
-    mode = pd.Timedelta(int(vals[np.argmax(counts)]), "ns")
-    return next((k for k, v in INTERVALS.items() if v == mode), None)
-
 def _outliers(close:pd.Series, sigma:float, window:int) -> pd.DatetimeIndex:
     r = np.log(close).diff()
     scale = r.rolling(window, min_periods=max(10, window // 10)).std().shift(1)   # only returns strictly before t
@@ -288,6 +342,8 @@ def validate_bars(bars:pd.DataFrame, # OHLCV bars indexed by UTC open time
                  ) -> tuple[pd.DataFrame, QualityReport]:
     "Check `bars` against the bar schema; return the (repaired) bars and a `QualityReport`, or raise `DataError` saying where"
     if not isinstance(bars, pd.DataFrame): raise ParameterError(f"must be a pandas DataFrame, got {type(bars).__name__}", field="bars")
+    check_bool("drop_exact_duplicates", drop_exact_duplicates)
+    check_range("outlier_sigma", outlier_sigma, lo=0, lo_open=True); check_int("outlier_window", outlier_window, lo=2)
     if len(bars) == 0: raise DataError("no rows to validate", field="bars", rule="non-empty")
     attrs, fixes = dict(bars.attrs), list[str]()
     bars = bars.copy()   # never touch the caller's frame (copy-on-write makes this cheap)
@@ -295,12 +351,12 @@ def validate_bars(bars:pd.DataFrame, # OHLCV bars indexed by UTC open time
     bars = _coerce_columns(bars, required, fixes)
     bars, dropped = _drop_duplicates(bars, drop_exact_duplicates)
     if len(dropped): fixes.append(f"dropped {len(dropped)} exactly repeated row(s)")
-    d = np.diff(bars.index.as_unit("ns").asi8)
+    d = np.diff(epoch_ns(bars.index))
     if (d <= 0).any():
         raise rule_error("index", "strictly increasing open_time", bars.index[np.flatnonzero(d <= 0) + 1],
                          hint="rows are out of order; sort them at the source (mltrade never reorders bars silently)")
     try: BARS_SCHEMA.validate(bars, lazy=True)
-    except SchemaErrors as e: _raise_schema_errors(e, BAR_RULES, "bars", bars.columns)
+    except SchemaErrors as e: _raise_schema_errors(e, {rule: r.blame for rule, r in BAR_RULES.items()}, "bars", bars.columns)
     interval = interval or attrs.get("interval") or infer_interval(bars.index)
     if interval is None and len(bars) > 1:
         raise DataError("cannot infer the bar interval from the index; pass interval=", field="interval", rule="known interval")
@@ -311,6 +367,35 @@ def validate_bars(bars:pd.DataFrame, # OHLCV bars indexed by UTC open time
                            duplicates_dropped=dropped, outliers=outliers, fixes=fixes,
                            absent_columns=[c for c in ("volume", *OPTIONAL_BAR_COLUMNS) if c not in bars.columns])
     return bars, report
+
+# %% ../../nbs/04_data.schema.ipynb #aa70d027
+def _check_bar_index(idx, at:Callable[[str], str]) -> None:
+    "A UTC DatetimeIndex without NaT, strictly increasing"
+    if not isinstance(idx, pd.DatetimeIndex) or str(idx.tz) != "UTC" or idx.hasnans:
+        raise DataError("must be a tz-aware UTC DatetimeIndex of open times, without NaT", field=at("index"), rule="tz-aware UTC")
+    d = np.diff(epoch_ns(idx))
+    if (d <= 0).any(): raise rule_error(at("index"), "strictly increasing open_time", idx[np.flatnonzero(d <= 0) + 1])
+
+def check_bars(bars:pd.DataFrame, # Bars indexed by UTC open time
+               need:Sequence[str]=BAR_COLUMNS, # Columns that must be present
+               name:str="bars") -> pd.DataFrame: # What the frame is called in errors (its columns are `name.column` unless it is "bars")
+    "Return `bars` unchanged if it keeps every rule `validate_bars` checks, as it is (no repairs); else raise `DataError` naming the rule"
+    at = lambda c: c if name == "bars" else f"{name}.{c}"
+    if not isinstance(bars, pd.DataFrame): raise DataError(f"expected a DataFrame, got {type(bars).__name__}", field=name)
+    missing = [c for c in need if c not in bars.columns]
+    if missing: raise DataError(f"missing column(s) {missing}; have {list(bars.columns)}", field=name, rule="required column")
+    _check_bar_index(bars.index, at)
+    values: dict[str, np.ndarray] = {}
+    for c in [c for c in bars.columns if c in (*PRICE_COLUMNS, *VOLUME_COLUMNS)]:
+        v = bars[c].to_numpy()
+        if v.dtype.kind not in "iuf": raise DataError(f"must be numeric, got dtype {v.dtype}", field=at(c), rule="numeric")
+        values[c] = v = v.astype("float64", copy=False)
+        if np.isnan(v).any(): raise rule_error(at(c), "no missing values", bars.index[np.isnan(v)])
+        for rule, (cols, good) in COLUMN_RULES.items():
+            if c in cols and not (ok := good(v)).all(): raise rule_error(at(c), rule, bars.index[~ok])
+    for rule, r in BAR_RULES.items():
+        if all(c in values for c in r.columns) and not (ok := r.ok(values)).all(): raise rule_error(at(r.blame), rule, bars.index[~ok])
+    return bars
 
 # %% ../../nbs/04_data.schema.ipynb #7e8c8bb1
 TRADES_SCHEMA = pa.DataFrameSchema(
@@ -345,7 +430,7 @@ def _check_time_index(df:pd.DataFrame, name:str, strict:bool) -> None:
     idx = df.index
     if not isinstance(idx, pd.DatetimeIndex): raise DataError(f"must be a DatetimeIndex, got {type(idx).__name__}", field="index", rule="DatetimeIndex")
     if idx.tz is None or str(idx.tz) != "UTC": raise DataError(f"must be tz-aware UTC, got tz={idx.tz}", field="index", rule="tz-aware UTC")
-    d = np.diff(idx.as_unit("ns").asi8)
+    d = np.diff(epoch_ns(idx))
     bad = (d <= 0) if strict else (d < 0)
     if bad.any(): raise rule_error("index", f"{'strictly increasing' if strict else 'non-decreasing'} {name}", idx[np.flatnonzero(bad) + 1])
 
@@ -355,18 +440,14 @@ def _run(schema:pa.DataFrameSchema, df:pd.DataFrame, what:str) -> pd.DataFrame:
     except SchemaErrors as e: _raise_schema_errors(e, _OTHER_RULES, what, df.columns)
     return df
 
+# %% ../../nbs/04_data.schema.ipynb #2dce4c5b
 def validate_trades(trades:pd.DataFrame) -> pd.DataFrame: # Trades indexed by UTC trade time
     "Check `trades` against `TRADES_SCHEMA` and its index rules; return it unchanged or raise `DataError`"
     _run(TRADES_SCHEMA, trades, "trades")
     _check_time_index(trades, "trade time", strict=False)
     return trades
 
-def validate_funding(funding:pd.DataFrame) -> pd.DataFrame: # Funding rates indexed by UTC funding time
-    "Check `funding` against `FUNDING_SCHEMA` and its index rules; return it unchanged or raise `DataError`"
-    _run(FUNDING_SCHEMA, funding, "funding")
-    _check_time_index(funding, "funding time", strict=True)
-    return funding
-
+# %% ../../nbs/04_data.schema.ipynb #3c365d74
 def validate_depth_levels(bids:pd.DataFrame, asks:pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     "Check a book snapshot: valid levels, bids descending, asks ascending, not crossed"
     for side, df, sign in (("bids", bids, -1), ("asks", asks, 1)):
@@ -383,9 +464,16 @@ def validate_depth_levels(bids:pd.DataFrame, asks:pd.DataFrame) -> tuple[pd.Data
 def validate_depth_updates(updates:pd.DataFrame) -> pd.DataFrame: # Diff-depth events, one row per level change
     "Check diff-depth `updates` against `DEPTH_UPDATES_SCHEMA`; event times non-decreasing in arrival order"
     _run(DEPTH_UPDATES_SCHEMA, updates, "updates")
-    bad = np.flatnonzero(np.diff(pd.DatetimeIndex(updates["event_time"]).as_unit("ns").asi8) < 0)
+    bad = np.flatnonzero(np.diff(epoch_ns(pd.DatetimeIndex(updates["event_time"]))) < 0)
     if len(bad): raise rule_error("event_time", "non-decreasing event_time in arrival order", pd.DatetimeIndex(updates["event_time"].iloc[bad + 1]))
     return updates
+
+# %% ../../nbs/04_data.schema.ipynb #65cf147e
+def validate_funding(funding:pd.DataFrame) -> pd.DataFrame: # Funding rates indexed by UTC funding time
+    "Check `funding` against `FUNDING_SCHEMA` and its index rules; return it unchanged or raise `DataError`"
+    _run(FUNDING_SCHEMA, funding, "funding")
+    _check_time_index(funding, "funding time", strict=True)
+    return funding
 
 # %% ../../nbs/04_data.schema.ipynb #d3ec6ef1
 @dataclasses.dataclass

@@ -11,9 +11,10 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..core import DataError, check_range, get_logger
-from .microstructure import _ns, asof_before
-from .technical import bar_close_times, bar_interval, check_bars, contiguous, parse_interval, rolling_moments, window_sum
+from ..core import DataError, check_int, check_range, get_logger
+from ..data.schema import bar_close_times, bar_interval, check_bars, contiguous, epoch_ns, parse_interval
+from .microstructure import asof_before
+from ..kernels import rolling_moments, window_sum
 
 # %% auto #0
 __all__ = ['log', 'OI_COLUMNS', 'asof_events', 'asof_bars', 'funding_features', 'open_interest_features', 'basis_features',
@@ -38,11 +39,11 @@ def asof_events(events:pd.Series, # Values indexed by the time they became known
                 bars:pd.DataFrame, # Bars whose clock to use
                 max_age:str|pd.Timedelta|None=None) -> np.ndarray: # Drop values older than this at the close (None: keep)
     "For each bar, the last event value with time < the bar's close (NaN if none, or older than `max_age`)"
-    closes, t = bar_close_times(bars), _ns(events.index)
+    closes, t = bar_close_times(bars), epoch_ns(events.index)
     out = asof_before(t, events.to_numpy(dtype="float64"), closes)
     if max_age is not None and len(t):
-        j = np.searchsorted(t, _ns(closes), side="left") - 1
-        old = (j < 0) | (_ns(closes) - t[np.maximum(j, 0)] > parse_interval(max_age).value)
+        j = np.searchsorted(t, epoch_ns(closes), side="left") - 1
+        old = (j < 0) | (epoch_ns(closes) - t[np.maximum(j, 0)] > parse_interval(max_age).value)
         out[old] = np.nan
     return out
 
@@ -51,8 +52,8 @@ def asof_bars(other:pd.Series, # Values of another bar series, indexed by its op
               bars:pd.DataFrame, # Bars whose clock to use
               max_age:str|pd.Timedelta|None=None) -> np.ndarray: # Drop values whose bar closed this long ago or longer
     "For each bar, the last value of `other` whose bar closed at or before this bar's close (and less than `max_age` before it)"
-    known = _ns(other.index + other_interval)
-    c = _ns(bar_close_times(bars))
+    known = epoch_ns(other.index + other_interval)
+    c = epoch_ns(bar_close_times(bars))
     j = np.searchsorted(known, c, side="right") - 1
     out = np.full(len(c), np.nan)
     ok = j >= 0
@@ -68,7 +69,7 @@ def funding_features(bars:pd.DataFrame, # Bars (perpetual futures) indexed by UT
                      max_age:str|None=None) -> pd.DataFrame: # Oldest usable settlement (default: 2 funding periods)
     "Funding rate level, rolling mean and z-score over settlements, annualised rate, hours to and since settlement"
     check_range("funding_hours", funding_hours, lo=0, lo_open=True)
-    for k in windows: check_range("windows", k, lo=2)
+    for k in windows: check_int("windows", k, lo=2)
     f = _series(funding, "funding_rate", "funding")
     age = max_age or pd.Timedelta(hours=2 * funding_hours)
     cols = {"funding_rate": asof_events(f, bars, age)}
@@ -82,12 +83,12 @@ def funding_features(bars:pd.DataFrame, # Bars (perpetual futures) indexed by UT
     cols["funding_ann"], warm["funding_ann"] = cols["funding_rate"] * (365 * 24 / funding_hours), -1
     closes = bar_close_times(bars)
     period = pd.Timedelta(hours=funding_hours).value
-    c = _ns(closes)
+    c = epoch_ns(closes)
     cols["hours_to_funding"], warm["hours_to_funding"] = ((c // period + 1) * period - c) / 3.6e12, 0
     pos = asof_events(pd.Series(np.arange(len(f), dtype="float64"), index=f.index), bars, age)  # which settlement (exact ints)
     seen = ~np.isnan(pos)
     cols["hours_since_funding"] = np.full(len(c), np.nan)
-    cols["hours_since_funding"][seen] = (c[seen] - _ns(f.index)[pos[seen].astype("int64")]) / 3.6e12
+    cols["hours_since_funding"][seen] = (c[seen] - epoch_ns(f.index)[pos[seen].astype("int64")]) / 3.6e12
     warm["hours_since_funding"] = -1
     out = pd.DataFrame(cols, index=bars.index)
     out.attrs["warmup"] = warm
@@ -118,11 +119,11 @@ def open_interest_features(bars:pd.DataFrame, # Bars indexed by UTC open time
     lv = pd.Series(np.log(v), index=bars.index)
     cols, warm = {}, {}
     for k in changes:
-        check_range("changes", k, lo=1)
+        check_int("changes", k, lo=1)
         cols[f"oi_chg_{k}"], warm[f"oi_chg_{k}"] = lv.diff(k).where(contiguous(bars, k)).to_numpy(), k   # k bars, not k rows across a gap
     vol = bars["volume"]
     for w in windows:
-        check_range("windows", w, lo=2)
+        check_int("windows", w, lo=2)
         vs = window_sum(vol.to_numpy(dtype="float64"), w)
         cols[f"oi_volume_{w}"] = np.full(len(v), np.nan)
         np.divide(v, vs, out=cols[f"oi_volume_{w}"], where=vs > 0)
@@ -172,7 +173,7 @@ def basis_features(bars:pd.DataFrame, # Perp bars indexed by UTC open time
     if "mark" in ref and "index" in ref: cols["premium"], warm["premium"] = ref["mark"] / ref["index"] - 1, 0
     if "mark" in ref:
         for w in windows:
-            check_range("windows", w, lo=2)
+            check_int("windows", w, lo=2)
             b = pd.Series(cols["basis_mark"]).rolling(w, min_periods=w)
             cols[f"basis_mark_z_{w}"] = ((cols["basis_mark"] - b.mean().to_numpy()) / b.std().to_numpy())
             cols[f"basis_mark_z_{w}"][~np.isfinite(cols[f"basis_mark_z_{w}"])] = np.nan
@@ -191,7 +192,7 @@ def liquidation_proxies(bars:pd.DataFrame, # Bars indexed by UTC open time
     lv = np.log1p(bars["volume"])
     cols, warm = {}, {}
     for w in windows:
-        check_range("windows", w, lo=3)
+        check_int("windows", w, lo=3)
         sd = r.rolling(w, min_periods=w).std().shift(1)
         vz = ((lv - lv.rolling(w, min_periods=w).mean().shift(1)) / lv.rolling(w, min_periods=w).std().shift(1))
         shock, surge = (r / sd).where(sd > 0), vz.where(np.isfinite(vz)).clip(lower=0)

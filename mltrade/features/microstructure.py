@@ -14,15 +14,16 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from ..core import DataError, ParameterError, check_range, get_logger
-from .technical import bar_close_times, check_bars, contiguous, parse_interval, window_sum
+from ..core import DataError, ParameterError, check_int, check_range, get_logger
+from ..data.schema import bar_close_times, check_bars, contiguous, epoch_ns, parse_interval
+from ..kernels import window_sum
 
 # %% auto #0
 __all__ = ['log', 'BOOK_BAR_COLUMNS', 'rolling_cov', 'quote_volume', 'signed_quote_volume', 'roll_spread',
            'corwin_schultz_spread', 'amihud_illiquidity', 'kyle_lambda', 'vpin_bvc', 'bar_microstructure',
            'check_trades', 'trade_signs', 'synthetic_trades', 'volume_bucket_vpin', 'feed_alive', 'asof_before',
-           'trades_to_bars', 'depth_events', 'check_depth_sequence', 'replay_depth', 'book_to_bars',
-           'microstructure_features', 'trades_to_ohlcv']
+           'trades_to_bars', 'depth_events', 'check_depth_sequence', 'replay_depth', 'book_to_bars', 'trades_to_ohlcv',
+           'microstructure_features']
 
 # %% ../../nbs/11_features.microstructure.ipynb #16fc018c
 log = get_logger(__name__)
@@ -87,7 +88,7 @@ def signed_quote_volume(bars:pd.DataFrame) -> tuple[np.ndarray, str]:
 
 # %% ../../nbs/11_features.microstructure.ipynb #98f5392e
 def _rolling_sum(x:np.ndarray, w:int) -> np.ndarray:
-    "Window sums (`technical.window_sum`): a window of zero volume sums to exactly 0, not to a rounding residue"
+    "Window sums (`kernels.window_sum`): a window of zero volume sums to exactly 0, not to a rounding residue"
     return window_sum(np.ascontiguousarray(x, dtype="float64"), w)
 
 def _logret(c:np.ndarray, adjacent:np.ndarray|None=None) -> np.ndarray:
@@ -98,13 +99,14 @@ def _logret(c:np.ndarray, adjacent:np.ndarray|None=None) -> np.ndarray:
 
 def roll_spread(close:np.ndarray, # Close prices
                 w:int, # Window (pairs of successive changes)
-                adjacent:np.ndarray|None=None) -> np.ndarray: # True where bar t directly follows bar t-1 (`technical.contiguous`); None: all do
+                adjacent:np.ndarray|None=None) -> np.ndarray: # True where bar t directly follows bar t-1 (`data.schema.contiguous`); None: all do
     "Roll's effective spread as a fraction of price: 2 sqrt(-cov(Δln P_t, Δln P_t-1)), 0 when the covariance is positive"
     r = _logret(np.asarray(close, dtype="float64"), adjacent)
     lag = np.full_like(r, np.nan); lag[1:] = r[:-1]
     cov = rolling_cov(r, lag, w)[0]
     return np.where(np.isnan(cov), np.nan, 2 * np.sqrt(np.maximum(-cov, 0.0)))
 
+# %% ../../nbs/11_features.microstructure.ipynb #2c21e0a2
 def corwin_schultz_spread(high:np.ndarray, # Highs
                           low:np.ndarray, # Lows
                           w:int, # Window over which beta is averaged
@@ -123,6 +125,7 @@ def corwin_schultz_spread(high:np.ndarray, # Highs
     alpha[np.isnan(beta) | np.isnan(gamma)] = np.nan
     return 2 * (np.exp(alpha) - 1) / (1 + np.exp(alpha))
 
+# %% ../../nbs/11_features.microstructure.ipynb #cea4b113
 def amihud_illiquidity(close:np.ndarray, # Close prices
                        value:np.ndarray, # Traded value per bar (quote currency)
                        w:int, # Window (bars)
@@ -136,6 +139,7 @@ def amihud_illiquidity(close:np.ndarray, # Close prices
     out = np.full_like(r, np.nan); np.divide(num, cnt, out=out, where=cnt > 0)
     return out
 
+# %% ../../nbs/11_features.microstructure.ipynb #1fdc5e84
 def kyle_lambda(close:np.ndarray, # Close prices
                 signed_value:np.ndarray, # Net buyer-initiated traded value per bar
                 value:np.ndarray, # Traded value per bar
@@ -149,6 +153,7 @@ def kyle_lambda(close:np.ndarray, # Close prices
     out[np.isnan(c[0])] = np.nan
     return out
 
+# %% ../../nbs/11_features.microstructure.ipynb #48db226a
 def vpin_bvc(close:np.ndarray, # Close prices
              volume:np.ndarray, # Volume per bar
              n:int, # Bars summed
@@ -165,14 +170,14 @@ def vpin_bvc(close:np.ndarray, # Close prices
     out[np.isnan(vs)] = np.nan
     return out
 
-# %% ../../nbs/11_features.microstructure.ipynb #db784763
+# %% ../../nbs/11_features.microstructure.ipynb #6cc60df0
 def bar_microstructure(bars:pd.DataFrame, # OHLCV bars (taker columns used when present)
                        windows:Sequence[int]=(20, 100), # Rolling windows (bars)
                        sigma_window:int=100) -> pd.DataFrame: # Volatility window of the bulk volume classification
     "Roll, Corwin-Schultz, Amihud, Kyle's lambda and VPIN (BVC, and taker-exact where possible) per bar"
     check_bars(bars)
-    for w in windows: check_range("windows", w, lo=2)
-    check_range("sigma_window", sigma_window, lo=2)
+    for w in windows: check_int("windows", w, lo=2)
+    check_int("sigma_window", sigma_window, lo=2)
     o, h, l, c, v = (bars[k].to_numpy(dtype="float64") for k in ("open", "high", "low", "close", "volume"))
     qv = quote_volume(bars)
     sqv, how = signed_quote_volume(bars)
@@ -234,7 +239,7 @@ def synthetic_trades(n:int, # Number of trades
                      price:float=30_000.0, # Starting price
                      impact:float=2e-5) -> pd.DataFrame: # Log-price move per unit of signed quantity
     "Seeded synthetic trade prints in the `load_trades` layout"
-    check_range("n", n, lo=1); check_range("rate", rate, lo=0, lo_open=True)
+    check_int("n", n, lo=1); check_range("rate", rate, lo=0, lo_open=True)
     rng = np.random.default_rng(seed)
     t = pd.Timestamp(start, tz="UTC") + pd.to_timedelta(np.cumsum(rng.exponential(1e3 / rate, n)).astype("int64"), unit="ms")
     flip = rng.random(n) < 0.3
@@ -277,20 +282,17 @@ def _volume_buckets(t_ns:np.ndarray, qty:np.ndarray, sign:np.ndarray, bucket:flo
                 if q <= bucket * 1e-12: q = 0.0
     return end_t[:k], buy[:k], sell[:k], anchored[:k]
 
-def _ns(idx:pd.DatetimeIndex) -> np.ndarray:
-    "Epoch nanoseconds of a UTC index, whatever its stored unit"
-    return idx.as_unit("ns").asi8
-
+# %% ../../nbs/11_features.microstructure.ipynb #30ea4c5a
 def volume_bucket_vpin(trades:pd.DataFrame, # Trades with `price, qty` and ideally `is_buyer_maker`
                        bucket_volume:float, # Volume per bucket (base units), chosen from data before these trades
                        n_buckets:int=50, # Buckets per VPIN value
                        anchor:str|None="1h") -> pd.DataFrame: # Restart filling at these UTC boundaries (None: never)
     "Volume buckets (indexed by the time the filling trade printed) with buy, sell volume and VPIN over `n_buckets`"
-    check_trades(trades); check_range("bucket_volume", bucket_volume, lo=0, lo_open=True); check_range("n_buckets", n_buckets, lo=1)
+    check_trades(trades); check_range("bucket_volume", bucket_volume, lo=0, lo_open=True); check_int("n_buckets", n_buckets, lo=1)
     sign, _ = trade_signs(trades)
     a = parse_interval(anchor).value if anchor else 0
     if len(trades) == 0: return pd.DataFrame({"buy": [], "sell": [], "vpin": []}, index=pd.DatetimeIndex([], tz="UTC", name="time"))
-    t, buy, sell, anchored = _volume_buckets(_ns(trades.index), trades["qty"].to_numpy(dtype="float64"), sign, float(bucket_volume), a)
+    t, buy, sell, anchored = _volume_buckets(epoch_ns(trades.index), trades["qty"].to_numpy(dtype="float64"), sign, float(bucket_volume), a)
     imb = _rolling_sum(np.abs(buy - sell), n_buckets) / (n_buckets * bucket_volume)
     oldest_ok = np.zeros(len(t), dtype=bool)
     if len(t) >= n_buckets: oldest_ok[n_buckets - 1:] = anchored[:len(t) - n_buckets + 1]
@@ -298,6 +300,28 @@ def volume_bucket_vpin(trades:pd.DataFrame, # Trades with `price, qty` and ideal
     return pd.DataFrame({"buy": buy, "sell": sell, "vpin": imb}, index=pd.DatetimeIndex(pd.to_datetime(t, utc=True), name="time"))
 
 # %% ../../nbs/11_features.microstructure.ipynb #c3b4658a
+def feed_alive(event_ns:np.ndarray, # Sorted event times (epoch ns)
+               opens:pd.DatetimeIndex, # Bar open times
+               closes:pd.DatetimeIndex, # Bar close times
+               max_staleness:pd.Timedelta) -> np.ndarray: # Longest silence still counted as a live feed
+    "True for bars where an event came within `max_staleness` before the open (inclusive) and before the close (exclusive)"
+    o, c, st = epoch_ns(opens), epoch_ns(closes), max_staleness.value
+    i = np.searchsorted(event_ns, o, side="right") - 1
+    j = np.searchsorted(event_ns, c, side="left") - 1
+    ok = (i >= 0) & (j >= 0)
+    ok[ok] &= (o[ok] - event_ns[i[ok]] <= st) & (c[ok] - event_ns[j[ok]] <= st)
+    return ok
+
+def asof_before(event_ns:np.ndarray, # Sorted event times (epoch ns)
+                values:np.ndarray, # Values, one row per event
+                times:pd.DatetimeIndex) -> np.ndarray: # When each value is wanted
+    "The value of the last event strictly before each time (NaN if none)"
+    j = np.searchsorted(event_ns, epoch_ns(times), side="left") - 1
+    out = np.full((len(times),) + values.shape[1:], np.nan)
+    out[j >= 0] = values[j[j >= 0]]
+    return out
+
+# %% ../../nbs/11_features.microstructure.ipynb #9cfca0bf
 @numba.njit(cache=True, nogil=True)
 def _trade_bars(t:np.ndarray, p:np.ndarray, q:np.ndarray, sign:np.ndarray, starts:np.ndarray, ends:np.ndarray):
     m = starts.shape[0]
@@ -326,27 +350,6 @@ def _trade_bars(t:np.ndarray, p:np.ndarray, q:np.ndarray, sign:np.ndarray, start
         if sxx > 0: out[4, k] = sxy / sxx
     return out
 
-def feed_alive(event_ns:np.ndarray, # Sorted event times (epoch ns)
-               opens:pd.DatetimeIndex, # Bar open times
-               closes:pd.DatetimeIndex, # Bar close times
-               max_staleness:pd.Timedelta) -> np.ndarray: # Longest silence still counted as a live feed
-    "True for bars where an event came within `max_staleness` before the open (inclusive) and before the close (exclusive)"
-    o, c, st = _ns(opens), _ns(closes), max_staleness.value
-    i = np.searchsorted(event_ns, o, side="right") - 1
-    j = np.searchsorted(event_ns, c, side="left") - 1
-    ok = (i >= 0) & (j >= 0)
-    ok[ok] &= (o[ok] - event_ns[i[ok]] <= st) & (c[ok] - event_ns[j[ok]] <= st)
-    return ok
-
-def asof_before(event_ns:np.ndarray, # Sorted event times (epoch ns)
-                values:np.ndarray, # Values, one row per event
-                times:pd.DatetimeIndex) -> np.ndarray: # When each value is wanted
-    "The value of the last event strictly before each time (NaN if none)"
-    j = np.searchsorted(event_ns, _ns(times), side="left") - 1
-    out = np.full((len(times),) + values.shape[1:], np.nan)
-    out[j >= 0] = values[j[j >= 0]]
-    return out
-
 def trades_to_bars(trades:pd.DataFrame, # Trades (time-indexed, `price, qty`, ideally `is_buyer_maker`)
                    bars:pd.DataFrame, # Bars whose clock to use (index = open time)
                    bucket_volume:float|None=None, # VPIN bucket size (base units); None: no trade VPIN
@@ -357,14 +360,14 @@ def trades_to_bars(trades:pd.DataFrame, # Trades (time-indexed, `price, qty`, id
     check_trades(trades)
     stale = parse_interval(max_staleness)
     opens, closes = bars.index, bar_close_times(bars)
-    t = _ns(trades.index)
+    t = epoch_ns(trades.index)
     sign, how = trade_signs(trades)
-    starts, ends = np.searchsorted(t, _ns(opens), side="left"), np.searchsorted(t, _ns(closes), side="left")
+    starts, ends = np.searchsorted(t, epoch_ns(opens), side="left"), np.searchsorted(t, epoch_ns(closes), side="left")
     agg = _trade_bars(t, trades["price"].to_numpy(dtype="float64"), trades["qty"].to_numpy(dtype="float64"), sign, starts, ends)
     cols = {"tr_count": agg[0], "tr_volume": agg[1], "tr_imbalance": agg[2], "tr_vwap_rel": agg[3], "tr_kyle_lambda": agg[4]}
     if bucket_volume is not None:
         vb = volume_bucket_vpin(trades, bucket_volume, n_buckets, anchor)
-        cols[f"tr_vpin_{n_buckets}"] = asof_before(_ns(vb.index), vb["vpin"].to_numpy(), closes)
+        cols[f"tr_vpin_{n_buckets}"] = asof_before(epoch_ns(vb.index), vb["vpin"].to_numpy(), closes)
     out = pd.DataFrame(cols, index=bars.index)
     out[~feed_alive(t, opens, closes, stale)] = np.nan
     out.attrs.update(warmup={c: -1 for c in out}, signing=how)  # self-marking: NaN until the feed is seen live (and VPIN anchored)
@@ -465,13 +468,14 @@ def _replay(bid_p, bid_q, ask_p, ask_q, starts, ends, is_bid, price, qty, depths
         _book_row(bk, bq, nb, ak, aq, na, depths, slope_k, out[e + 1])
     return out
 
+# %% ../../nbs/11_features.microstructure.ipynb #89d60775
 def replay_depth(capture, # A `DepthCapture`
                  depths:Sequence[int]=(1, 5, 10, 20), # Levels summed for the imbalance columns
                  slope_levels:int=10, # Levels in the depth slope
                  market:str|None=None) -> pd.DataFrame: # "spot"/"usdm" (default: `capture.market`)
     "Book features after the snapshot and after each applied diff event, indexed by the time the state became known"
-    for d in depths: check_range("depths", d, lo=1)
-    check_range("slope_levels", slope_levels, lo=1)
+    for d in depths: check_int("depths", d, lo=1)
+    check_int("slope_levels", slope_levels, lo=1)
     ev = depth_events(capture)
     use = ev.iloc[check_depth_sequence(capture, market, ev)]
     u = capture.updates
@@ -483,7 +487,7 @@ def replay_depth(capture, # A `DepthCapture`
                   use["start"].to_numpy(dtype="int64"), use["end"].to_numpy(dtype="int64"), side == "bid",
                   u["price"].to_numpy(dtype="float64"), u["qty"].to_numpy(dtype="float64"), np.asarray(depths, dtype="int64"), int(slope_levels))
     snap_t = pd.Timestamp(capture.snapshot_time)
-    t_ns = np.r_[snap_t.as_unit("ns").value, _ns(pd.DatetimeIndex(use["event_time"]))]
+    t_ns = np.r_[snap_t.as_unit("ns").value, epoch_ns(pd.DatetimeIndex(use["event_time"]))]
     times = pd.DatetimeIndex(pd.to_datetime(np.maximum(t_ns, t_ns[0]), utc=True), name="time")  # known at max(event time, snapshot time)
     cols = ["bid", "ask", "spread_bps", "microprice_bps"] + [f"obi_{d}" for d in depths] + [f"depth_slope_{slope_levels}"]
     df = pd.DataFrame(out, index=times, columns=cols)
@@ -500,31 +504,10 @@ def book_to_bars(book:pd.DataFrame, # Output of `replay_depth`
                  max_staleness:str="60s") -> pd.DataFrame: # Longest feed silence before a bar goes NaN
     "The book state as of each bar's close (last state strictly before it), prefixed `book_`"
     cols = [c for c in book.columns if c in BOOK_BAR_COLUMNS or c.startswith(("obi_", "depth_slope_"))]
-    closes, t = bar_close_times(bars), _ns(book.index)
+    closes, t = bar_close_times(bars), epoch_ns(book.index)
     out = pd.DataFrame(asof_before(t, book[cols].to_numpy(), closes), index=bars.index, columns=["book_" + c for c in cols])
     out[~feed_alive(t, bars.index, closes, parse_interval(max_staleness))] = np.nan
     out.attrs["warmup"] = {c: -1 for c in out}  # self-marking: NaN until the feed is seen live
-    return out
-
-# %% ../../nbs/11_features.microstructure.ipynb #91e9753a
-def microstructure_features(bars:pd.DataFrame, # OHLCV bars indexed by UTC open time
-                            trades:pd.DataFrame|None=None, # Trade prints (`load_trades` layout)
-                            depth:Any=None, # A `DepthCapture` (snapshot + diff updates)
-                            windows:Sequence[int]=(20, 100), # Rolling windows of the bar features
-                            sigma_window:int=100, # Volatility window of the bulk volume classification
-                            bucket_volume:float|None=None, # VPIN bucket size for trades (base units); None: no trade VPIN
-                            n_buckets:int=50, # Buckets per trade VPIN value
-                            anchor:str|None="1h", # VPIN bucket anchor
-                            book_depths:Sequence[int]=(1, 5, 10, 20), # Levels in the book imbalance columns
-                            slope_levels:int=10, # Levels in the depth slope
-                            max_staleness:str="60s") -> pd.DataFrame: # Longest feed silence before trade/book features go NaN
-    "Microstructure features per bar: from bars, and from trades and the order book when given; `attrs['warmup']` per column"
-    parts = [bar_microstructure(bars, windows, sigma_window)]
-    if trades is not None: parts.append(trades_to_bars(trades, bars, bucket_volume, n_buckets, anchor, max_staleness))
-    if depth is not None: parts.append(book_to_bars(replay_depth(depth, book_depths, slope_levels), bars, max_staleness))
-    out = pd.concat(parts, axis=1)
-    out.attrs = {"warmup": {k: v for p in parts for k, v in p.attrs["warmup"].items()}, "signing": parts[0].attrs["signing"]}
-    if trades is not None: out.attrs["trade_signing"] = parts[1].attrs["signing"]
     return out
 
 # %% ../../nbs/11_features.microstructure.ipynb #b261ea44
@@ -544,3 +527,24 @@ def trades_to_ohlcv(trades:pd.DataFrame, # Trade prints
     agg.index.name = "open_time"
     agg.attrs.update(symbol=trades.attrs.get("symbol"), interval=interval, source=f"trades:{trades.attrs.get('source', '')}")
     return agg
+
+# %% ../../nbs/11_features.microstructure.ipynb #68726255
+def microstructure_features(bars:pd.DataFrame, # OHLCV bars indexed by UTC open time
+                            trades:pd.DataFrame|None=None, # Trade prints (`load_trades` layout)
+                            depth:Any=None, # A `DepthCapture` (snapshot + diff updates)
+                            windows:Sequence[int]=(20, 100), # Rolling windows of the bar features
+                            sigma_window:int=100, # Volatility window of the bulk volume classification
+                            bucket_volume:float|None=None, # VPIN bucket size for trades (base units); None: no trade VPIN
+                            n_buckets:int=50, # Buckets per trade VPIN value
+                            anchor:str|None="1h", # VPIN bucket anchor
+                            book_depths:Sequence[int]=(1, 5, 10, 20), # Levels in the book imbalance columns
+                            slope_levels:int=10, # Levels in the depth slope
+                            max_staleness:str="60s") -> pd.DataFrame: # Longest feed silence before trade/book features go NaN
+    "Microstructure features per bar: from bars, and from trades and the order book when given; `attrs['warmup']` per column"
+    parts = [bar_microstructure(bars, windows, sigma_window)]
+    if trades is not None: parts.append(trades_to_bars(trades, bars, bucket_volume, n_buckets, anchor, max_staleness))
+    if depth is not None: parts.append(book_to_bars(replay_depth(depth, book_depths, slope_levels), bars, max_staleness))
+    out = pd.concat(parts, axis=1)
+    out.attrs = {"warmup": {k: v for p in parts for k, v in p.attrs["warmup"].items()}, "signing": parts[0].attrs["signing"]}
+    if trades is not None: out.attrs["trade_signing"] = parts[1].attrs["signing"]
+    return out

@@ -12,15 +12,17 @@ from typing import Any, Callable, Sequence
 import numba
 import numpy as np
 import pandas as pd
+from fastcore.basics import patch
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 from tqdm.auto import tqdm
 
-from ..core import DataError, LeakageError, MltradeError, ParameterError, check_choice, check_range, get_logger, get_settings
+from ..core import DataError, LeakageError, MltradeError, ParameterError, check_bool, check_choice, check_int, check_range, get_logger, get_settings
+from ..data.schema import bar_interval, check_bars
 from .derivatives import derivatives_features
 from .microstructure import microstructure_features
-from .technical import TECHNICAL_FAMILIES, TECHNICAL_SPECS, bar_interval, check_bars, technical_features
+from .technical import TECHNICAL_FAMILIES, TECHNICAL_SPECS, technical_features
 
 # %% auto #0
 __all__ = ['log', 'FEATURE_GROUPS', 'GROUP_INPUTS', 'WARMUP_MODES', 'apply_warmup', 'build_features', 'AuditResult',
@@ -47,8 +49,10 @@ def apply_warmup(features:pd.DataFrame, # Features with `attrs["warmup"]` (bars 
     if mode == "drop":
         n = max([w for w in warm.values() if w > 0], default=0)
         if n >= len(features):
-            raise DataError(f"the warm-up needs {n} bars (longest: {max(warm, key=warm.get)}), only {len(features)} given; "
-                            "pass more history, warmup='nan' or 'keep', or fewer/shorter windows", field="bars")
+            col, short = max(warm, key=warm.get), n + 1 - len(features)
+            raise DataError(f"the warm-up needs {n} bars (set by {col}) and only {len(features)} are given, so no row is left; {short} more bars "
+                            "would leave one: pass more history, warmup='nan' or 'keep', or fewer/shorter windows", field="bars",
+                            warmup_bars=n, warmup_column=col, bars=len(features), bars_short=short, suggest={"warmup": "nan"})
         out = features.iloc[n:]
         out.attrs = {**features.attrs, "warmup_rows": n}
     elif mode == "nan":
@@ -120,11 +124,10 @@ def build_features(bars:pd.DataFrame, # OHLCV bars indexed by UTC open time
     if not groups: raise ParameterError("no feature group requested", field="groups")
     for g in groups: check_choice("groups", g, tuple(FEATURE_GROUPS))
     check_choice("warmup", warmup, WARMUP_MODES)
-    n_jobs = get_settings().n_jobs if n_jobs is None else n_jobs
-    check_range("n_jobs", n_jobs, lo=1)
+    n_jobs = check_int("n_jobs", get_settings().n_jobs if n_jobs is None else n_jobs, lo=1)
     options, inputs = _check_extra(groups, extra)
     tasks = _tasks(groups, options, inputs, split=n_jobs > 1)
-    show = (len(bars) * len(tasks) > 200_000) if progress is None else progress
+    show = (len(bars) * len(tasks) > 200_000) if progress is None else check_bool("progress", progress)
     bar = tqdm(total=len(tasks), desc="features", unit="task", disable=not show)
     if n_jobs == 1:
         parts = []
@@ -168,6 +171,7 @@ class AuditResult:
         return (f"AuditResult({self.kind}: {'passed' if self.passed else 'FAILED'}, {len(self.points)} points x {len(self.columns)} columns, "
                 f"max |diff| {self.max_abs_diff:.3g}" + (f", failing: {self.failed_columns}" if not self.passed else "") + ")")
 
+# %% ../../nbs/13_features.pipeline.ipynb #3cf0a7b8
 def _is_bar_series(x) -> bool: return isinstance(x, (pd.DataFrame, pd.Series)) and "interval" in x.attrs
 def _is_snapshots(x) -> bool: return isinstance(x, pd.DataFrame) and not isinstance(x.index, pd.DatetimeIndex) and "time" in x.columns
 
@@ -189,6 +193,7 @@ def _from_start(x, start:pd.Timestamp):
     if _is_snapshots(x): return x[pd.DatetimeIndex(x["time"]) >= start]
     return x
 
+# %% ../../nbs/13_features.pipeline.ipynb #5c0981c8
 def _call(fn:Callable, data) -> pd.DataFrame:
     out = fn(**data) if isinstance(data, dict) else fn(data)
     if isinstance(out, pd.Series): out = out.to_frame()
@@ -217,7 +222,7 @@ def _compare(part:pd.DataFrame, full:pd.DataFrame, point, rows_of:Callable, atol
 def _audit(kind:str, fn:Callable, data, n_checks:int, seed:int, candidates:Callable, make_input:Callable, rows_of:Callable,
            atol:float, rtol:float) -> AuditResult:
     "The loop both audits share: full run, random points, truncated runs, NaN-aware comparison"
-    check_range("n_checks", n_checks, lo=1)
+    check_int("n_checks", n_checks, lo=1); check_int("seed", seed, lo=0); check_range("atol", atol, lo=0); check_range("rtol", rtol, lo=0)
     bars = _bars_of(data)
     full = _call(fn, data)
     cand = candidates(bars, full)
@@ -241,6 +246,7 @@ def audit_lookahead(fn:Callable, # Feature function: fn(bars) or fn(**data) -> D
                     rtol:float=1e-9, # Relative tolerance
                     raise_on_fail:bool=True) -> AuditResult: # Raise `LeakageError` on any mismatch
     "Check that features computed from the data known at random bars' closes equal those computed from all data"
+    check_bool("raise_on_fail", raise_on_fail)
     def candidates(bars, full):
         cand = full.index[full.index.isin(bars.index[:-1])]
         if not len(cand): raise ParameterError("the feature function returned no row before the last bar to cut at", field="fn")
@@ -269,6 +275,7 @@ def audit_warmup(fn:Callable, # Feature function keeping warm-up rows, returning
                  rtol:float=1e-9, # Relative tolerance
                  raise_on_fail:bool=True) -> AuditResult: # Raise `WarmupError` on any mismatch
     "Check every column's declared warm-up: recomputed from later starts, values past it match the full history"
+    check_bool("raise_on_fail", raise_on_fail)
     def candidates(bars, full):
         warm = full.attrs.get("warmup")
         if warm is None: raise ParameterError("the feature function's result carries no attrs['warmup']", field="fn")
@@ -304,39 +311,46 @@ class FeatureTransformer(TransformerMixin, BaseEstimator):
         if missing: raise ParameterError(f"not in the features: {missing[:10]}", field="columns")
         return X[list(self.columns)]
 
-    def fit(self, X, y=None):
-        "Learn each column's centre and scale from `X` (the training rows) only"
-        check_choice("scaler", self.scaler, ("robust", "standard", None))
-        if self.clip is not None: check_range("clip", self.clip, lo=0, lo_open=True)
-        A = validate_data(self, self._select(X), reset=True, ensure_all_finite="allow-nan", dtype="float64")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: handled below
-            if self.scaler == "robust":
-                center = np.nanmedian(A, axis=0)
-                scale = np.nanpercentile(A, 75, axis=0) - np.nanpercentile(A, 25, axis=0)
-            elif self.scaler == "standard": center, scale = np.nanmean(A, axis=0), np.nanstd(A, axis=0)
-            else: center, scale = np.zeros(A.shape[1]), np.ones(A.shape[1])
-        self.center_ = np.where(np.isfinite(center), center, 0.0)
-        self.scale_ = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
-        self.n_rows_fit_ = A.shape[0]
-        return self
-
-    def transform(self, X):
-        "Apply the fitted centre, scale, clip and fill; a DataFrame in gives a DataFrame out (same index and columns)"
-        check_is_fitted(self, "center_")
-        Xs = self._select(X)
-        Z = (validate_data(self, Xs, reset=False, ensure_all_finite="allow-nan", dtype="float64") - self.center_) / self.scale_
-        if self.clip is not None: Z = np.clip(Z, -self.clip, self.clip)
-        if self.fill_value is not None: Z = np.where(np.isnan(Z), self.fill_value, Z)
-        return pd.DataFrame(Z, index=Xs.index, columns=Xs.columns) if isinstance(Xs, pd.DataFrame) else Z
-
-    def get_feature_names_out(self, input_features=None):
-        "Output column names (the input's)"
-        check_is_fitted(self, "center_")
-        if hasattr(self, "feature_names_in_"): return np.asarray(self.feature_names_in_, dtype=object)
-        return np.asarray([f"x{i}" for i in range(self.n_features_in_)] if input_features is None else input_features, dtype=object)
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         return tags
+
+# %% ../../nbs/13_features.pipeline.ipynb #a03e3849
+@patch
+def fit(self:FeatureTransformer, X, # Training rows (features)
+        y=None): # Ignored (sklearn API)
+    "Learn each column's centre and scale from `X` (the training rows) only"
+    check_choice("scaler", self.scaler, ("robust", "standard", None))
+    if self.clip is not None: check_range("clip", self.clip, lo=0, lo_open=True)
+    A = validate_data(self, self._select(X), reset=True, ensure_all_finite="allow-nan", dtype="float64")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: handled below
+        if self.scaler == "robust":
+            center = np.nanmedian(A, axis=0)
+            scale = np.nanpercentile(A, 75, axis=0) - np.nanpercentile(A, 25, axis=0)
+        elif self.scaler == "standard": center, scale = np.nanmean(A, axis=0), np.nanstd(A, axis=0)
+        else: center, scale = np.zeros(A.shape[1]), np.ones(A.shape[1])
+    self.center_ = np.where(np.isfinite(center), center, 0.0)
+    self.scale_ = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+    self.n_rows_fit_ = A.shape[0]
+    return self
+
+# %% ../../nbs/13_features.pipeline.ipynb #c62266c0
+@patch
+def transform(self:FeatureTransformer, X): # Rows to scale, with the columns seen in `fit`
+    "Apply the fitted centre, scale, clip and fill; a DataFrame in gives a DataFrame out (same index and columns)"
+    check_is_fitted(self, "center_")
+    Xs = self._select(X)
+    Z = (validate_data(self, Xs, reset=False, ensure_all_finite="allow-nan", dtype="float64") - self.center_) / self.scale_
+    if self.clip is not None: Z = np.clip(Z, -self.clip, self.clip)
+    if self.fill_value is not None: Z = np.where(np.isnan(Z), self.fill_value, Z)
+    return pd.DataFrame(Z, index=Xs.index, columns=Xs.columns) if isinstance(Xs, pd.DataFrame) else Z
+
+# %% ../../nbs/13_features.pipeline.ipynb #bc0e1069
+@patch
+def get_feature_names_out(self:FeatureTransformer, input_features=None): # Names to use when fitted on an array
+    "Output column names (the input's)"
+    check_is_fitted(self, "center_")
+    if hasattr(self, "feature_names_in_"): return np.asarray(self.feature_names_in_, dtype=object)
+    return np.asarray([f"x{i}" for i in range(self.n_features_in_)] if input_features is None else input_features, dtype=object)

@@ -6,86 +6,26 @@ Docs: https://mltrade.github.io/mltrade/features.technical.html.md"""
 
 # %% ../../nbs/10_features.technical.ipynb #edf3d9c4
 from __future__ import annotations
-import dataclasses, math, re
+import dataclasses, math
 from typing import Any, Callable, Sequence
 
-import numba
 import numpy as np
 import pandas as pd
 import talib
 from scipy.signal import lfilter
 from talib import abstract as talib_abstract
 
-from ..core import DataError, ParameterError, check_range, get_logger
+from ..core import ParameterError, check_bool, check_choice, check_int, check_range, get_logger
+from ..data.schema import BAR_COLUMNS, OPTIONAL_BAR_COLUMNS, bar_interval, check_bars, contiguous, parse_interval
+from ..kernels import rolling_moments, window_mean, window_sum
 
 # %% auto #0
-__all__ = ['log', 'WARMUP_TOL', 'OHLCV', 'Kind', 'TALIB_SPECS', 'EXTRA_SPECS', 'TECHNICAL_SPECS', 'TECHNICAL_FAMILIES',
-           'check_bars', 'parse_interval', 'bar_interval', 'bar_close_times', 'contiguous', 'synthetic_bars',
-           'TalibSpec', 'spec_warmup', 'rolling_moments', 'window_sum', 'window_mean', 'ExtraSpec',
-           'technical_features']
+__all__ = ['log', 'WARMUP_TOL', 'Kind', 'TALIB_SPECS', 'EXTRA_SPECS', 'TECHNICAL_SPECS', 'TECHNICAL_FAMILIES', 'synthetic_bars',
+           'TalibSpec', 'talib_inputs', 'talib_lookback', 'spec_warmup', 'ExtraSpec', 'technical_features']
 
 # %% ../../nbs/10_features.technical.ipynb #cad35789
 log = get_logger(__name__)
 WARMUP_TOL = 1e-9  # agreement required between a value and the same bar computed from a later start
-OHLCV = ("open", "high", "low", "close", "volume")
-
-# %% ../../nbs/10_features.technical.ipynb #67b30ceb
-def check_bars(bars:pd.DataFrame, # Bars indexed by UTC open time
-               need:Sequence[str]=OHLCV, # Columns that must be present
-               name:str="bars") -> pd.DataFrame: # Name used in error messages
-    "Raise `DataError` naming the field and first bad bar unless `bars` is usable for features; return it"
-    if not isinstance(bars, pd.DataFrame): raise DataError(f"expected a DataFrame, got {type(bars).__name__}", field=name)
-    missing = [c for c in need if c not in bars.columns]
-    if missing: raise DataError(f"missing column(s) {missing}; have {list(bars.columns)}", field=name)
-    idx = bars.index
-    if not isinstance(idx, pd.DatetimeIndex) or idx.tz is None or str(idx.tz) != "UTC":
-        raise DataError("index must be a tz-aware UTC DatetimeIndex (bar open time)", field=f"{name}.index")
-    if len(idx) > 1 and not (idx[1:] > idx[:-1]).all():
-        i = int(np.argmax(~(idx[1:] > idx[:-1]))) + 1
-        raise DataError(f"index must be strictly increasing; first offence at {idx[i]}", field=f"{name}.index")
-    for c in need:
-        v = bars[c].to_numpy()
-        if not np.issubdtype(v.dtype, np.number): raise DataError(f"must be numeric, got {v.dtype}", field=c)
-        bad = ~np.isfinite(v) | ((v < 0) if c in ("volume", "quote_volume", "taker_buy_base", "taker_buy_quote") else (v <= 0))
-        if bad.any():
-            i, what = int(np.argmax(bad)), "negative" if c == "volume" else "non-positive"
-            raise DataError(f"{int(bad.sum())} bad value(s) (non-finite or {what}); first at {idx[i]}: {v[i]}", field=c)
-    return bars
-
-# %% ../../nbs/10_features.technical.ipynb #5fb62c08
-_UNITS = {"s": "s", "m": "min", "min": "min", "h": "h", "d": "D", "w": "W"}
-
-def parse_interval(interval:str|pd.Timedelta) -> pd.Timedelta:
-    "A bar length from Binance spelling (`1m`, `5m`, `1h`, `1d`, `1w`) or anything `pd.Timedelta` reads"
-    if isinstance(interval, pd.Timedelta): return interval
-    m = re.fullmatch(r"(\d+)\s*(min|[smhdw])", str(interval).strip())
-    try: td = pd.Timedelta(int(m.group(1)), unit=_UNITS[m.group(2)]) if m else pd.Timedelta(interval)
-    except (ValueError, TypeError): raise ParameterError(f"not a bar interval: {interval!r}", field="interval") from None
-    if td <= pd.Timedelta(0): raise ParameterError(f"must be positive, got {interval!r}", field="interval")
-    return td
-
-def bar_interval(bars:pd.DataFrame) -> pd.Timedelta:
-    "The bar length: `attrs['interval']` when the loader set it, else the smallest step of the index"
-    iv = bars.attrs.get("interval")
-    if iv is not None:
-        try: return parse_interval(iv)
-        except ParameterError: pass  # e.g. "1M" (calendar month): fall back to the index
-    if len(bars.index) < 2: raise DataError("cannot infer the bar interval from fewer than 2 bars; set attrs['interval']", field="interval")
-    return pd.Timedelta(np.diff(bars.index.values).min())  # datetime64 of any unit (pandas 3 may use us)
-
-def bar_close_times(bars:pd.DataFrame) -> pd.DatetimeIndex:
-    "When each bar closes: open time + interval (the instant its features become known)"
-    return bars.index + bar_interval(bars)
-
-def contiguous(bars:pd.DataFrame, # Bars indexed by UTC open time
-               h:int=1) -> np.ndarray: # Distance in bars
-    "True where bar t opens exactly h intervals after bar t-h, no candle missing between them (False for the first h bars)"
-    ok = np.zeros(len(bars), dtype=bool)
-    if h >= len(bars): return ok
-    t = bars.index
-    if bars.attrs.get("interval") == "1M": ok[h:] = np.asarray((t.year[h:] - t.year[:-h]) * 12 + (t.month[h:] - t.month[:-h])) == h
-    else: ok[h:] = (t.values[h:] - t.values[:-h]) == (h * bar_interval(bars)).to_timedelta64()  # datetime64 of the stored unit
-    return ok
 
 # %% ../../nbs/10_features.technical.ipynb #9092ddfc
 def synthetic_bars(n:int, # Number of bars
@@ -95,9 +35,10 @@ def synthetic_bars(n:int, # Number of bars
                    vol:float=1e-3, # Typical per-bar log-return volatility
                    price:float=30_000.0, # Starting price
                    binance_extras:bool=True) -> pd.DataFrame: # Add quote_volume, trades, taker_buy_base/quote
-    "Seeded synthetic OHLCV bars in the `DESIGN.md` layout (tests and benchmarks)"
-    check_range("n", n, lo=1); check_range("vol", vol, lo=0, lo_open=True); check_range("price", price, lo=0, lo_open=True)
-    rng = np.random.default_rng(seed)
+    "Seeded synthetic OHLCV bars in the loaders' layout, Binance extras included (tests and benchmarks)"
+    n = check_int("n", n, lo=1); check_range("vol", vol, lo=0, lo_open=True); check_range("price", price, lo=0, lo_open=True)
+    check_bool("binance_extras", binance_extras)
+    rng = np.random.default_rng(check_int("seed", seed, lo=0))
     regime = np.exp(np.convolve(rng.normal(0, 0.35, n + 49), np.ones(50) / np.sqrt(50), "valid"))  # slow vol clustering
     r = rng.standard_t(4, n) / np.sqrt(2) * vol * regime
     close = price * np.exp(np.cumsum(r))
@@ -144,24 +85,26 @@ def _ta(family:str, func:str, name:str|None=None, outs:Any=("", "raw", 0), memor
     outs = tuple((("_" + s) if s else "", k, i) for s, k, i in outs)
     return TalibSpec(family, func, name, outs, tuple(params.items()), tuple(inputs) if inputs else None, memory, warmup)
 
-# %% ../../nbs/10_features.technical.ipynb #d916d187
-def _per_close_mean_volume(p:int) -> Callable:
-    "Kind: divide by close x p-bar mean volume (EFI is price change x volume)"
-    def f(outs, ctx): return outs[0] / (ctx.close * ctx.mean_volume(p))
-    f.lookback = p - 1  # type: ignore[attr-defined]
-    return f
-
 # %% ../../nbs/10_features.technical.ipynb #be27df7a
 def _band(with_levels:bool=False) -> list:
     "Columns of a (upper, middle, lower) band: %b and width, optionally the two levels"
     outs = [("pctb", "pctb", 0), ("width", "width", 0)]
     return ([("upper_rel", "rel", 0), ("lower_rel", "rel", 2)] if with_levels else []) + outs
 
-def _talib_specs() -> list[TalibSpec]:
-    ema = lambda p: (p + 1) / 2
-    S = []
-    # overlap studies: moving averages and bands, relative to the close
-    S += [_ta("overlap", "SMA", outs="rel", timeperiod=p) for p in (5, 10, 20, 50, 100, 200)]
+def _per_close_mean_volume(p:int) -> Callable:
+    "Kind: divide by close x p-bar mean volume (EFI is price change x volume)"
+    def f(outs, ctx): return outs[0] / (ctx.close * ctx.mean_volume(p))
+    f.lookback = p - 1  # type: ignore[attr-defined]
+    return f
+
+def _ema_memory(p:int) -> float:
+    "Time constant (bars) of an EMA(p): (p + 1) / 2"
+    return (p + 1) / 2
+
+# %% ../../nbs/10_features.technical.ipynb #55d0e159
+def _overlap_specs() -> list[TalibSpec]:
+    ema = _ema_memory
+    S = [_ta("overlap", "SMA", outs="rel", timeperiod=p) for p in (5, 10, 20, 50, 100, 200)]
     S += [_ta("overlap", "EMA", outs="rel", memory=ema(p), timeperiod=p) for p in (5, 10, 20, 50)]
     S += [_ta("overlap", "WMA", outs="rel", timeperiod=p) for p in (10, 20, 50)]
     S += [_ta("overlap", f, outs="rel", memory=ema(p), timeperiod=p) for f in ("DEMA", "TEMA", "ZLEMA") for p in (10, 20)]
@@ -180,8 +123,12 @@ def _talib_specs() -> list[TalibSpec]:
           _ta("overlap", "KC", outs=_band(), memory=ema(20), timeperiod=20, atrperiod=10, nbdev=2.0),
           _ta("overlap", "ACCBANDS", outs=_band(), timeperiod=20)]
     S += [_ta("overlap", "DONCHIAN", outs=[("width", "width", 0)], timeperiod=p) for p in (20, 55)]
-    # momentum
-    S += [_ta("momentum", "RSI", memory=p, timeperiod=p) for p in (7, 14, 28)]
+    return S
+
+# %% ../../nbs/10_features.technical.ipynb #a023694a
+def _momentum_specs() -> list[TalibSpec]:
+    ema = _ema_memory
+    S = [_ta("momentum", "RSI", memory=p, timeperiod=p) for p in (7, 14, 28)]
     S += [_ta("momentum", "STOCH", name=f"stoch_{k}", outs=[("k", "raw", 0), ("d", "raw", 1)],
               fastk_period=k, slowk_period=3, slowk_matype=0, slowd_period=3, slowd_matype=0) for k in (5, 14)]
     S += [_ta("momentum", "STOCHF", name="stochf_14_k", outs=("", "raw", 0), fastk_period=14, fastd_period=3, fastd_matype=0),
@@ -210,6 +157,12 @@ def _talib_specs() -> list[TalibSpec]:
           _ta("momentum", "FOSC", timeperiod=14), _ta("momentum", "AO", outs="pct", fastperiod=5, slowperiod=34),
           _ta("momentum", "AC", outs="pct", fastperiod=5, slowperiod=34, signalperiod=5),
           _ta("momentum", "ERI", outs=[("bull_pct", "pct", 0), ("bear_pct", "pct", 1)], memory=ema(13), timeperiod=13)]
+    return S
+
+# %% ../../nbs/10_features.technical.ipynb #fdc3c8dd
+def _other_specs() -> list[TalibSpec]:
+    ema = _ema_memory
+    S = []
     # statistic
     S += [_ta("statistic", "LINEARREG_SLOPE", outs="pct", timeperiod=14), _ta("statistic", "LINEARREG", outs="rel", timeperiod=14),
           _ta("statistic", "TSF", outs="rel", timeperiod=14), _ta("statistic", "PERCENTRANK", timeperiod=100),
@@ -235,15 +188,14 @@ def _talib_specs() -> list[TalibSpec]:
     S += [_ta("pattern", f, name="cdl_" + f[3:].lower(), outs="frac") for f in talib.get_function_groups()["Pattern Recognition"]]
     return S
 
-TALIB_SPECS: list[TalibSpec] = _talib_specs()
+TALIB_SPECS: list[TalibSpec] = _overlap_specs() + _momentum_specs() + _other_specs()
 
 # %% ../../nbs/10_features.technical.ipynb #6e406de5
 class _BarContext:
     "Input arrays of one bar frame, with caches shared by feature specs"
     def __init__(self, bars:pd.DataFrame):
         self.bars, self.index = bars, bars.index
-        self.arrays = {c: np.ascontiguousarray(bars[c].to_numpy(dtype="float64")) for c in bars.columns if c in OHLCV or c in (
-            "quote_volume", "trades", "taker_buy_base", "taker_buy_quote")}
+        self.arrays = {c: np.ascontiguousarray(bars[c].to_numpy(dtype="float64")) for c in bars.columns if c in BAR_COLUMNS + OPTIONAL_BAR_COLUMNS}
         self.close, self.n = self.arrays["close"], len(bars)
         self._cache: dict = {}
     def cached(self, key, fn):
@@ -259,13 +211,7 @@ class _BarContext:
     @property
     def interval(self) -> pd.Timedelta: return self.cached("interval", lambda: bar_interval(self.bars))
 
-def _talib_inputs(func:str) -> list[str]:
-    "TA-Lib's declared input columns of `func`, in call order"
-    names = talib_abstract.Function(func).info["input_names"]  # type: ignore[attr-defined]
-    cols = []
-    for v in names.values(): cols += [v] if isinstance(v, str) else list(v)
-    return cols
-
+# %% ../../nbs/10_features.technical.ipynb #4f9c0300
 def _apply_kind(kind, outs:list, i:int, ctx:_BarContext, dest:np.ndarray):
     "Write output `i` of `outs`, made scale-free as `kind` says, into `dest`"
     x = outs[i]
@@ -284,7 +230,15 @@ def _apply_kind(kind, outs:list, i:int, ctx:_BarContext, dest:np.ndarray):
     elif callable(kind): dest[:] = kind(outs, ctx)
     else: raise ParameterError(f"unknown output kind {kind!r}", field="kind")
 
-def _talib_lookback(spec:TalibSpec) -> int:
+# %% ../../nbs/10_features.technical.ipynb #d138698e
+def talib_inputs(func:str) -> list[str]: # A TA-Lib function name, e.g. "ATR"
+    "TA-Lib's declared input columns of `func`, in call order"
+    names = talib_abstract.Function(func).info["input_names"]  # type: ignore[attr-defined]
+    cols = []
+    for v in names.values(): cols += [v] if isinstance(v, str) else list(v)
+    return cols
+
+def talib_lookback(spec:TalibSpec) -> int:
     "TA-Lib's lookback (leading NaN outputs) for `spec`'s function and parameters"
     f = talib_abstract.Function(spec.func)  # type: ignore[attr-defined]
     if spec.params: f.set_parameters(dict(spec.params))
@@ -292,78 +246,19 @@ def _talib_lookback(spec:TalibSpec) -> int:
 
 def spec_warmup(spec:TalibSpec, tol:float=WARMUP_TOL) -> int:
     "Bars before `spec`'s columns agree within `tol` with values computed from any earlier start"
-    lb = _talib_lookback(spec) + max((getattr(k, "lookback", 0) for _, k, _ in spec.outs), default=0)
+    lb = talib_lookback(spec) + max((getattr(k, "lookback", 0) for _, k, _ in spec.outs), default=0)
     decay = math.ceil(1.25 * spec.memory * math.log(1 / tol)) if spec.memory else 0
     return max(lb + decay, spec.warmup)
 
+# %% ../../nbs/10_features.technical.ipynb #c3afef80
 def _fill_talib(spec:TalibSpec, ctx:_BarContext, dests:list[np.ndarray]):
     "Call TA-Lib for `spec` and write its columns into `dests`"
     fn = getattr(talib, spec.func)
-    outs = fn(*(ctx.arrays[c] for c in (spec.inputs or _talib_inputs(spec.func))), **dict(spec.params))
+    outs = fn(*(ctx.arrays[c] for c in (spec.inputs or talib_inputs(spec.func))), **dict(spec.params))
     outs = list(outs) if isinstance(outs, tuple) else [outs]
     for (_, kind, i), d in zip(spec.outs, dests): _apply_kind(kind, outs, i, ctx, d)
 
-# %% ../../nbs/10_features.technical.ipynb #c3afef80
-@numba.njit(cache=True, nogil=True)
-def rolling_moments(x:np.ndarray, # Values (NaN makes every window containing it NaN)
-                    w:int): # Window length (bars)
-    "Rolling mean, std (ddof 1), skew and excess kurtosis (pandas' bias corrections), each window read afresh"
-    n = x.shape[0]
-    out = np.full((4, n), np.nan)
-    for t in range(w - 1, n):
-        s, ok = 0.0, True
-        for j in range(t - w + 1, t + 1):
-            if np.isnan(x[j]):
-                ok = False
-                break
-            s += x[j]
-        if not ok: continue
-        m = s / w
-        m2 = m3 = m4 = 0.0
-        for j in range(t - w + 1, t + 1):
-            d = x[j] - m
-            d2 = d * d
-            m2 += d2; m3 += d2 * d; m4 += d2 * d2
-        out[0, t] = m
-        if w > 1: out[1, t] = np.sqrt(m2 / (w - 1))
-        if m2 > 0 and w > 2: out[2, t] = np.sqrt(w * (w - 1.0)) / (w - 2.0) * (m3 / w) / (m2 / w) ** 1.5
-        if m2 > 0 and w > 3:
-            g2 = (m4 / w) / (m2 / w) ** 2 - 3.0
-            out[3, t] = ((w + 1.0) * g2 + 6.0) * (w - 1.0) / ((w - 2.0) * (w - 3.0))
-    return out
-
-# %% ../../nbs/10_features.technical.ipynb #89d66c7d
-@numba.njit(cache=True, nogil=True)
-def window_sum(x:np.ndarray, # Values (NaN makes every window containing it NaN)
-               w:int) -> np.ndarray: # Window length
-    "Sum of each window of `w` values: running sum refreshed every `w` steps; exact 0 for all-zero windows"
-    n = x.shape[0]
-    out = np.full(n, np.nan)
-    s, nonzero, nan = 0.0, 0, 0
-    for t in range(n):
-        v = x[t]
-        if np.isnan(v): nan += 1
-        else:
-            s += v
-            if v != 0: nonzero += 1
-        if t >= w:
-            u = x[t - w]
-            if np.isnan(u): nan -= 1
-            else:
-                s -= u
-                if u != 0: nonzero -= 1
-        if (t + 1) % w == 0:  # refresh: rounding never accumulates beyond one window
-            s = 0.0
-            for j in range(t - w + 1, t + 1):
-                if not np.isnan(x[j]): s += x[j]
-        if t >= w - 1 and nan == 0: out[t] = s if nonzero > 0 else 0.0
-    return out
-
-def window_mean(x:np.ndarray, w:int) -> np.ndarray:
-    "Mean of each window of `w` values (see `window_sum`)"
-    return window_sum(np.ascontiguousarray(x, dtype="float64"), w) / w
-
-# %% ../../nbs/10_features.technical.ipynb #c99037bc
+# %% ../../nbs/10_features.technical.ipynb #bda5b702
 @dataclasses.dataclass(frozen=True)
 class ExtraSpec:
     "A group of feature columns computed outside TA-Lib"
@@ -373,6 +268,33 @@ class ExtraSpec:
     warmups: tuple[int, ...]      # warm-up (bars) per column
     fill: Callable                # fill(ctx, dests) writes each column into its destination array
 
+def _spec_warmups(spec) -> list[int]:
+    return list(spec.warmups) if isinstance(spec, ExtraSpec) else [spec_warmup(spec)] * len(spec.outs)
+
+def technical_features(bars:pd.DataFrame, # OHLCV bars indexed by UTC open time
+                       families:Sequence[str]|None=None, # Subset of `TECHNICAL_FAMILIES` (default: all)
+                       specs:Sequence|None=None) -> pd.DataFrame: # Feature specs (default: `TECHNICAL_SPECS`)
+    "Technical features of `bars`, one row per bar, scale-free; `attrs['warmup']` gives each column's warm-up"
+    check_bars(bars)
+    specs = list(TECHNICAL_SPECS if specs is None else specs)
+    if families is not None:
+        for f in families: check_choice("families", f, TECHNICAL_FAMILIES)
+        specs = [s for s in specs if s.family in families]
+    ctx = _BarContext(bars)
+    names = [c for s in specs for c in s.columns]
+    if len(set(names)) != len(names): raise ParameterError(f"duplicate column names {sorted({c for c in names if names.count(c) > 1})}", field="specs")
+    out = np.empty((ctx.n, len(names)), dtype="float64", order="F")
+    j = 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for s in specs:
+            dests = [out[:, j + i] for i in range(len(s.columns))]
+            s.fill(ctx, dests) if isinstance(s, ExtraSpec) else _fill_talib(s, ctx, dests)
+            j += len(dests)
+    df = pd.DataFrame(out, index=bars.index, columns=names, copy=False)
+    df.attrs["warmup"] = {c: w for s in specs for c, w in zip(s.columns, _spec_warmups(s))}
+    return df
+
+# %% ../../nbs/10_features.technical.ipynb #594579e6
 def _rolling(x:np.ndarray, w:int, how:str) -> np.ndarray:
     r = pd.Series(x, copy=False).rolling(w, min_periods=w)
     return getattr(r, how)().to_numpy()
@@ -388,12 +310,14 @@ def _gapless_diff(ctx:_BarContext, x:np.ndarray, h:int) -> np.ndarray:
     d[~ctx.cached(("contiguous", h), lambda: contiguous(ctx.bars, h))] = np.nan
     return d
 
+# %% ../../nbs/10_features.technical.ipynb #0b38e3e5
 def _returns(h:int) -> ExtraSpec:
     def fill(ctx, dests):
         d = _logret1(ctx) if h == 1 else _gapless_diff(ctx, _log_close(ctx), h)
         dests[0][:] = d; np.expm1(d, out=dests[1])
     return ExtraSpec("returns", f"returns_{h}", (f"logret_{h}", f"ret_{h}"), (h, h), fill)
 
+# %% ../../nbs/10_features.technical.ipynb #cd1bae70
 def _moments(w:int) -> ExtraSpec:
     def fill(ctx, dests):
         r = _logret1(ctx)
@@ -404,6 +328,7 @@ def _moments(w:int) -> ExtraSpec:
     cols = tuple(f"logret_{s}_{w}" for s in ("mean", "std", "skew", "kurt", "z"))
     return ExtraSpec("statistic", f"moments_{w}", cols, (w,) * 5, fill)
 
+# %% ../../nbs/10_features.technical.ipynb #f585240c
 def _zscores(w:int) -> ExtraSpec:
     def fill(ctx, dests):
         for x, d in ((ctx.close, dests[0]), (ctx.cached("log1p_volume", lambda: np.log1p(ctx.arrays["volume"])), dests[1])):
@@ -412,6 +337,7 @@ def _zscores(w:int) -> ExtraSpec:
             np.divide(x - mu, sd, out=d, where=sd > 0)
     return ExtraSpec("statistic", f"zscores_{w}", (f"close_z_{w}", f"volume_z_{w}"), (w - 1, w - 1), fill)
 
+# %% ../../nbs/10_features.technical.ipynb #c2dce934
 def _range_vol(w:int) -> ExtraSpec:
     def fill(ctx, dests):
         o, h, l, c = (ctx.arrays[k] for k in ("open", "high", "low", "close"))
@@ -428,12 +354,14 @@ def _range_vol(w:int) -> ExtraSpec:
     cols = tuple(f"vol_{s}_{w}" for s in ("parkinson", "garman_klass", "rogers_satchell", "yang_zhang"))
     return ExtraSpec("range_volatility", f"range_vol_{w}", cols, (w - 1, w - 1, w - 1, w), fill)
 
+# %% ../../nbs/10_features.technical.ipynb #883a5c29
 def _extremes(w:int) -> ExtraSpec:
     def fill(ctx, dests):
         np.divide(ctx.close, _rolling(ctx.arrays["high"], w, "max"), out=dests[0]); dests[0] -= 1
         np.divide(ctx.close, _rolling(ctx.arrays["low"], w, "min"), out=dests[1]); dests[1] -= 1
     return ExtraSpec("range", f"extremes_{w}", (f"dist_high_{w}", f"dist_low_{w}"), (w - 1, w - 1), fill)
 
+# %% ../../nbs/10_features.technical.ipynb #f71da70f
 def _flow(w:int) -> ExtraSpec:
     def fill(ctx, dests):
         v, c = ctx.arrays["volume"], ctx.close
@@ -446,6 +374,7 @@ def _flow(w:int) -> ExtraSpec:
         np.divide(dests[1], c, out=dests[1]); dests[1] -= 1
     return ExtraSpec("flow", f"flow_{w}", (f"obv_flow_{w}", f"vwap_{w}_rel"), (w, w - 1), fill)
 
+# %% ../../nbs/10_features.technical.ipynb #a067a776
 def _chaikin(fast:int, slow:int) -> ExtraSpec:
     def fill(ctx, dests):
         h, l, c, v = (ctx.arrays[k] for k in ("high", "low", "close", "volume"))
@@ -457,6 +386,7 @@ def _chaikin(fast:int, slow:int) -> ExtraSpec:
     w = slow - 1 + math.ceil(1.25 * (slow + 1) / 2 * math.log(1 / WARMUP_TOL))
     return ExtraSpec("volume", f"chaikin_{fast}_{slow}", (f"chaikin_osc_{fast}_{slow}",), (w,), fill)
 
+# %% ../../nbs/10_features.technical.ipynb #111a639a
 def _calendar() -> ExtraSpec:
     def fill(ctx, dests):
         t = ctx.index
@@ -465,35 +395,8 @@ def _calendar() -> ExtraSpec:
         for d, f, x in zip(dests, (np.sin, np.cos, np.sin, np.cos), (hour, hour, dow, dow)): f(2 * np.pi * x, out=d)
     return ExtraSpec("calendar", "calendar", ("hour_sin", "hour_cos", "dow_sin", "dow_cos"), (0, 0, 0, 0), fill)
 
+# %% ../../nbs/10_features.technical.ipynb #78278c8d
 EXTRA_SPECS: list[ExtraSpec] = ([_chaikin(3, 10)] + [_returns(h) for h in (1, 4, 16, 64)] + [_moments(w) for w in (20, 100)] + [_zscores(w) for w in (20, 100)]
                                 + [_range_vol(w) for w in (20, 100)] + [_extremes(w) for w in (20, 50, 200)] + [_flow(w) for w in (20, 50)] + [_calendar()])
 TECHNICAL_SPECS: list = TALIB_SPECS + EXTRA_SPECS
 TECHNICAL_FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(s.family for s in TECHNICAL_SPECS))
-
-# %% ../../nbs/10_features.technical.ipynb #f42da3fb
-def _spec_warmups(spec) -> list[int]:
-    return list(spec.warmups) if isinstance(spec, ExtraSpec) else [spec_warmup(spec)] * len(spec.outs)
-
-def technical_features(bars:pd.DataFrame, # OHLCV bars indexed by UTC open time
-                       families:Sequence[str]|None=None, # Subset of `TECHNICAL_FAMILIES` (default: all)
-                       specs:Sequence|None=None) -> pd.DataFrame: # Feature specs (default: `TECHNICAL_SPECS`)
-    "Technical features of `bars`, one row per bar, scale-free; `attrs['warmup']` gives each column's warm-up"
-    check_bars(bars)
-    specs = list(TECHNICAL_SPECS if specs is None else specs)
-    if families is not None:
-        for f in families:
-            if f not in TECHNICAL_FAMILIES: raise ParameterError(f"unknown family {f!r}; known: {list(TECHNICAL_FAMILIES)}", field="families")
-        specs = [s for s in specs if s.family in families]
-    ctx = _BarContext(bars)
-    names = [c for s in specs for c in s.columns]
-    if len(set(names)) != len(names): raise ParameterError(f"duplicate column names {sorted({c for c in names if names.count(c) > 1})}", field="specs")
-    out = np.empty((ctx.n, len(names)), dtype="float64", order="F")
-    j = 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for s in specs:
-            dests = [out[:, j + i] for i in range(len(s.columns))]
-            s.fill(ctx, dests) if isinstance(s, ExtraSpec) else _fill_talib(s, ctx, dests)
-            j += len(dests)
-    df = pd.DataFrame(out, index=bars.index, columns=names, copy=False)
-    df.attrs["warmup"] = {c: w for s in specs for c, w in zip(s.columns, _spec_warmups(s))}
-    return df
