@@ -20,8 +20,8 @@ from .schema import (PRICE_COLUMNS, INTERVALS, KLINE_FIELDS, DepthCapture, check
 
 # %% auto #0
 __all__ = ['SAMPLE_SERIES', 'SAMPLE_CAPTURES', 'SAMPLE_FUNDING', 'SOURCES', 'samples_dir', 'SampleSeries', 'sample_catalog',
-           'resample_bars', 'load_trades', 'load_depth', 'load_funding', 'load_mark_price', 'closed_until',
-           'yahoo_ticker', 'load_bars']
+           'resample_bars', 'Capture', 'read_capture', 'load_trades', 'load_depth', 'load_funding', 'load_mark_price',
+           'closed_until', 'yahoo_ticker', 'load_bars']
 
 # %% ../../nbs/05_data.sources.ipynb #b04b1961
 def samples_dir() -> Path:
@@ -174,11 +174,12 @@ SAMPLE_CAPTURES: dict[tuple[str, str], _CaptureSpec] = {
 }
 
 @dataclasses.dataclass
-class _Capture:
-    snapshot: dict
-    snapshot_recv_ns: int
-    trades: pd.DataFrame
-    updates: pd.DataFrame
+class Capture:
+    "A bundled trade/depth capture as parsed from its messages: the raw REST snapshot, trades, depth updates, clock offset"
+    snapshot: dict           # The REST depth snapshot exactly as Binance sent it (prices and quantities as decimal strings)
+    snapshot_recv_ns: int    # When the recording machine received the snapshot (its clock, ns since the epoch)
+    trades: pd.DataFrame     # Every trade, as `load_trades` returns them (before validation)
+    updates: pd.DataFrame    # The diff-depth events, one row per changed level, as `load_depth` returns them
     clock_offset_ns: int     # median(exchange event time - local receive time) over the depth events
 
 def _check_capture(symbol:str, market:str) -> _CaptureSpec:
@@ -189,7 +190,10 @@ def _check_capture(symbol:str, market:str) -> _CaptureSpec:
     return SAMPLE_CAPTURES[(symbol, market)]
 
 @functools.lru_cache(maxsize=4)
-def _read_capture(symbol:str, market:str) -> _Capture:
+def read_capture(symbol:str, # Binance symbol of a bundled capture
+                 market:str, # "spot" or "usdm"
+                ) -> Capture:
+    "The bundled capture of (symbol, market) parsed faithfully, nothing validated or rebuilt (kept after the first call)"
     spec = _check_capture(symbol, market)
     snap: dict|None = None
     snap_ns = 0
@@ -227,7 +231,7 @@ def _read_capture(symbol:str, market:str) -> _Capture:
                             "prev_final_update_id": pu, "side": np.where(side, "ask", "bid"),
                             "price": np.array(prices, dtype="float64"), "qty": np.array(qtys, dtype="float64")})
     updates["side"] = updates["side"].astype("str")
-    return _Capture(snap, snap_ns, trades, updates, int(np.median(offsets)))
+    return Capture(snap, snap_ns, trades, updates, int(np.median(offsets)))
 
 # %% ../../nbs/05_data.sources.ipynb #f4bd361a
 def load_trades(symbol:str="BTCUSDT", # Binance symbol
@@ -237,7 +241,7 @@ def load_trades(symbol:str="BTCUSDT", # Binance symbol
     "Trades indexed by UTC trade time: trade_id, price, qty, quote_qty, is_buyer_maker (True: the taker sold)"
     check_choice("source", source, ("sample",))
     spec = _check_capture(symbol, market)
-    trades = validate_trades(_read_capture(symbol, market).trades.copy())
+    trades = validate_trades(read_capture(symbol, market).trades.copy())
     trades.attrs = {"symbol": symbol, "market": market, "source": source, "kind": "trade", "origin": spec.origin,
                     "note": "is_buyer_maker=True means the buyer was the resting order: the taker sold"}
     return trades
@@ -250,7 +254,7 @@ def load_depth(symbol:str="BTCUSDT", # Binance symbol
     "The bundled order-book capture: REST snapshot plus the diff-depth events, parsed faithfully (no book rebuilt)"
     check_choice("source", source, ("sample",))
     spec = _check_capture(symbol, market)
-    cap = _read_capture(symbol, market)
+    cap = read_capture(symbol, market)
     bids, asks = validate_depth_levels(depth_levels(cap.snapshot["bids"]), depth_levels(cap.snapshot["asks"]))
     if "T" in cap.snapshot: snap_t, how = ms_to_utc([cap.snapshot["T"]])[0], "exchange transaction time T of the snapshot"
     else:
