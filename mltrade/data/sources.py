@@ -502,8 +502,6 @@ def _load_cache_only(symbol:str, interval:str, start, end, market:str, cache:Bar
     raise DataError(f"the cache at {cache.root} cannot answer {symbol} {interval} [{start}, {end}): {'; '.join(tried) or 'nothing cached for it'}. "
                     f"Fetch it with source='auto' (or 'binance'); or, {hint}", field="cache", suggest=suggest)
 
-
-
 # %% ../../nbs/05_data.sources.ipynb #fe860486
 SOURCES = ("auto", "binance", "yfinance", "cache", "sample")
 
