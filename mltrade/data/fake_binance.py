@@ -8,7 +8,7 @@ Docs: https://mltrade.github.io/mltrade/data.fake_binance.html.md"""
 __all__ = ['DERIVED_FIELDS', 'FAULT_KINDS', 'FakeBinance', 'Fault', 'kline_table', 'main']
 
 # %% ../../nbs/02_data.fake_binance.ipynb #69e4a097
-from ..testing import DERIVED_FIELDS, FAULT_KINDS, FakeBinance, Fault, kline_table, main
+from ..testing import DERIVED_FIELDS, FAULT_KINDS, FakeBinance, Fault, kline_table, main  # noqa: F401 (re-exported)
 _all_ = ["DERIVED_FIELDS", "FAULT_KINDS", "FakeBinance", "Fault", "kline_table", "main"]
 
 # %% ../../nbs/02_data.fake_binance.ipynb #2384ad0a
