@@ -568,9 +568,6 @@ def main(argv:list[str]|None=None, # Command-line arguments (default: sys.argv[1
         while True: time.sleep(3600)
     except KeyboardInterrupt: fb.stop()
 
-# %% ../nbs/09_testing.ipynb #29b30aac
-if __name__ == "__main__": main()
-
 # %% ../nbs/09_testing.ipynb #0026b6e1
 _YAHOO_EMPTY_QUOTE: dict[str, Any] = {"indicators": {"quote": [{}], "adjclose": [{}]}}
 _YAHOO_NOT_FOUND = {"chart": {"result": None, "error": {"code": "Not Found", "description": "No data found, symbol may be delisted"}}}
@@ -644,3 +641,6 @@ def chart(self:FakeYahoo, ticker:str, # Yahoo ticker, e.g. "BTC-USD"
     if not sel.any(): return 200, {"chart": {"result": [{"meta": meta, **_YAHOO_EMPTY_QUOTE}], "error": None}}     # Yahoo's empty range
     result = {"meta": meta, "timestamp": ts[sel].tolist(), "indicators": {"quote": [q], "adjclose": [{"adjclose": q["close"]}]}}
     return 200, {"chart": {"result": [result], "error": None}}
+
+# %% ../nbs/09_testing.ipynb #e759f907
+if __name__ == "__main__": main()
