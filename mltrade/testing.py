@@ -140,8 +140,7 @@ def _need(params:dict, key:str) -> str:
 
 def _limit(params:dict, market:str, name:str, default:int) -> int:
     n = _int_param(params, "limit", default)
-    assert n is not None
-    if n < 1 or n > MAX_LIMITS[(market, name)]: raise _Reject(-1130, "Data sent for parameter 'limit' is not valid.")
+    if n is None or n < 1 or n > MAX_LIMITS[(market, name)]: raise _Reject(-1130, "Data sent for parameter 'limit' is not valid.")
     return n
 
 def _window(times:np.ndarray, params:dict, limit:int) -> slice:

@@ -531,14 +531,14 @@ def load_bars(symbol:str, # Binance symbol, e.g. "BTCUSDT"
     if source == "cache": return _load_cache_only(symbol, interval, start, end, mkt, cache, on_cached)
     srcs = (source,) if source != "auto" else ("binance", "yfinance") if mkt == "spot" else ("binance",)
     failures: list[str] = []
-    last: FetchError|None = None
+    errors: list[FetchError] = []
     for i, src in enumerate(srcs):
         try: return _load_network(src, symbol, interval, start, end, mkt, cache, client, yf_session, progress, on_cached)
         except FetchError as e:
             if src == "binance" and e.context.get("code") is not None: raise      # Binance rejected the request itself: no fallback helps
-            failures.append(str(e) if str(e).startswith(src) else f"{src} {e}"); last = e
+            failures.append(str(e) if str(e).startswith(src) else f"{src} {e}"); errors.append(e)
             if i + 1 < len(srcs): get_logger("data.sources").warning("source failed, trying the next", extra=dict(source=src, error=str(e)))
-    assert last is not None
+    last = errors[-1]                                    # every source failed: the last failure is the cause
     text, suggest = _sample_hint(symbol, interval, market)
     hint = "Nothing was loaded, and mltrade never substitutes sample data silently: " + text
     if source == "auto":
