@@ -1,4 +1,4 @@
-"""Test doubles and data with a known answer: planted-signal data for the models, for tests, benchmarks and users.
+"""Test doubles and data with a known answer: planted-signal data for the models, and local servers that speak Binance's and Yahoo Finance's dialects.
 
 Docs: https://mltrade.github.io/mltrade/testing.html.md"""
 
@@ -6,12 +6,25 @@ Docs: https://mltrade.github.io/mltrade/testing.html.md"""
 
 # %% ../nbs/09_testing.ipynb #1923b3a4
 from __future__ import annotations
-import numpy as np, pandas as pd
+import argparse, dataclasses, errno, functools, gzip, json, math, socket, struct, threading, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+from urllib.parse import parse_qsl, urlsplit
 
-from .core import check_choice, check_range
+import numpy as np, pandas as pd
+import requests
+from fastcore.basics import patch
+from requests.adapters import HTTPAdapter
+from scipy.special import ndtr
+
+from .core import ParameterError, check_choice, check_int, check_range
+from .data.binance import ENDPOINTS, MAX_LIMITS, OI_PERIODS, request_weight
+from .data.schema import INTERVALS, validate_bars
+from .data.sources import load_bars, load_funding, load_mark_price, read_capture, resample_bars, samples_dir
 
 # %% auto #0
-__all__ = ['planted_signal_data']
+__all__ = ['DERIVED_FIELDS', 'FAULT_KINDS', 'planted_signal_data', 'kline_table', 'Fault', 'LoopbackServer', 'FakeBinance',
+           'main', 'FakeYahoo']
 
 # %% ../nbs/09_testing.ipynb #e04d3fdb
 def planted_signal_data(n:int=2000, # Number of bars (rows)
@@ -39,3 +52,594 @@ def planted_signal_data(n:int=2000, # Number of bars (rows)
     t1 = pd.Series(idx[np.minimum(np.arange(n) + horizon, n - 1)], index=idx, name="t1")
     w = pd.Series(rng.uniform(0.5, 1.5, n), index=idx, name="weight")
     return X, pd.Series(y.astype(np.int64), index=idx, name="label"), t1, w
+
+# %% ../nbs/09_testing.ipynb #995afdcf
+DERIVED_FIELDS = {
+    "close_time": "open_time + interval - 1 ms (Binance's definition)",
+    "quote_volume": "volume x (high + low + close) / 3 when the data has none",
+    "trades": "0: unknown",
+    "taker_buy_base": "bulk volume classification: volume x Phi((close - open) / sigma), sigma = std of (close - open) over the last 100 bars",
+    "taker_buy_quote": "taker_buy_base x quote_volume / volume",
+    "trade_id": "aggTrade id a = first trade id of the aggregate (trade-stream symbols only)",
+}
+
+def _fmt(x:float) -> str:
+    "A float as Binance writes decimals: positional, at least 8 decimals, exact round trip"
+    return np.format_float_positional(float(x), unique=True, trim="k", min_digits=8)
+
+def _derive_kline_fields(b:pd.DataFrame) -> list[str]:
+    "Add the kline fields `b` lacks, in place, by the rules of `DERIVED_FIELDS`; return their names"
+    derived = []
+    if "quote_volume" not in b: b["quote_volume"] = b["volume"] * (b["high"] + b["low"] + b["close"]) / 3; derived.append("quote_volume")
+    if "trades" not in b: b["trades"] = 0; derived.append("trades")
+    if "taker_buy_base" not in b:
+        dp = b["close"] - b["open"]
+        sigma = dp.rolling(100, min_periods=2).std().to_numpy()
+        share = np.where(np.isfinite(sigma) & (sigma > 0), ndtr(np.divide(dp.to_numpy(), sigma, out=np.zeros(len(b)), where=sigma > 0)), 0.5)
+        b["taker_buy_base"] = b["volume"] * share
+        derived.append("taker_buy_base")
+    if "taker_buy_quote" not in b:
+        b["taker_buy_quote"] = np.where(b["volume"] > 0, b["taker_buy_base"] * b["quote_volume"] / b["volume"].where(b["volume"] > 0, 1), 0.0)
+        derived.append("taker_buy_quote")
+    return derived
+
+def kline_table(bars:pd.DataFrame, # Bars indexed by UTC open time; OHLCV at least
+                interval:str) -> tuple[np.ndarray, list[list], list[str]]: # Binance interval of the bars
+    "Binance kline rows for `bars`: (open times in ms, rows of 12 fields, names of the fields derived by `DERIVED_FIELDS`)"
+    b = bars.copy()
+    derived = _derive_kline_fields(b)
+    step = INTERVALS[interval]
+    ot = b.index.as_unit("ns").asi8 // 1_000_000
+    nxt = b.index + step if step is not None else pd.DatetimeIndex(b.index + pd.DateOffset(months=1))   # the next bar's open time
+    ct = pd.DatetimeIndex(nxt).as_unit("ns").asi8 // 1_000_000 - 1
+    cols = [[_fmt(v) for v in b[c].to_numpy()] for c in ("open", "high", "low", "close", "volume")]
+    qv, tbb, tbq = ([_fmt(v) for v in b[c].to_numpy()] for c in ("quote_volume", "taker_buy_base", "taker_buy_quote"))
+    tr = b["trades"].to_numpy("int64")
+    rows = [[int(ot[i]), cols[0][i], cols[1][i], cols[2][i], cols[3][i], cols[4][i], int(ct[i]), qv[i], int(tr[i]), tbb[i], tbq[i], "0"]
+            for i in range(len(b))]
+    return ot, rows, derived
+
+# %% ../nbs/09_testing.ipynb #64c5fde2
+FAULT_KINDS = ("429", "418", "500", "502", "503", "slow", "drop", "reset", "truncate", "repeat", "shuffle")
+
+@dataclasses.dataclass
+class Fault:
+    "One entry of FakeBinance's fault plan"
+    kind: str                   # One of FAULT_KINDS
+    path: str|None = None       # URL path it applies to (e.g. "/api/v3/klines"); None: every path
+    after: int = 0              # Matching requests to let through first
+    times: int = 1              # Matching requests to hit after that
+    retry_after: float = 1.0    # Retry-After seconds for 429 and 418
+    delay: float = 2.0          # Seconds a "slow" response waits
+    seen: int = 0               # Matching requests so far (state)
+    hit: int = 0                # Requests hit so far (state)
+
+    def __post_init__(self):
+        check_choice("kind", self.kind, FAULT_KINDS)
+        check_int("after", self.after, 0); check_int("times", self.times, 1); check_range("retry_after", self.retry_after, 0)
+
+# %% ../nbs/09_testing.ipynb #b89cc671
+_MSG = {-1001: "Internal error; unable to process your request. Please try again.",
+        -1008: "Server is currently overloaded with other requests. Please try again in a few minutes.",
+        -1120: "Invalid interval.", -1121: "Invalid symbol.", -1023: "Start time is greater than end time."}
+
+class _Reject(Exception):
+    "A request Binance would refuse: its error code, message and HTTP status"
+    def __init__(self, code:int, msg:str, status:int=400): self.code, self.msg, self.status = code, msg, status
+
+def _int_param(params:dict, key:str, default:int|None=None) -> int|None:
+    v = params.get(key)
+    if v is None or v == "": return default
+    if not str(v).lstrip("-").isdigit(): raise _Reject(-1100, f"Illegal characters found in parameter '{key}'; legal range is '^[0-9]{{1,20}}$'.")
+    return int(v)
+
+def _need(params:dict, key:str) -> str:
+    v = params.get(key)
+    if not v: raise _Reject(-1102, f"Mandatory parameter '{key}' was not sent, was empty/null, or malformed.")
+    return v
+
+def _limit(params:dict, market:str, name:str, default:int) -> int:
+    n = _int_param(params, "limit", default)
+    if n is None or n < 1 or n > MAX_LIMITS[(market, name)]: raise _Reject(-1130, "Data sent for parameter 'limit' is not valid.")
+    return n
+
+def _window(times:np.ndarray, params:dict, limit:int) -> slice:
+    "Binance's startTime/endTime/limit selection over sorted `times` (ms): first `limit` from start, else last `limit` to end"
+    s, e = _int_param(params, "startTime"), _int_param(params, "endTime")
+    if s is not None and e is not None and s > e: raise _Reject(-1023, _MSG[-1023])
+    lo = 0 if s is None else int(np.searchsorted(times, s, "left"))
+    hi = len(times) if e is None else int(np.searchsorted(times, e, "right"))
+    return slice(lo, min(hi, lo + limit)) if s is not None else slice(max(lo, hi - limit), hi)
+
+# %% ../nbs/09_testing.ipynb #3944f782
+class LoopbackServer:
+    "An HTTP server in a daemon thread, on loopback by default: `start`/`stop` or `with`, `.url`, the request log"
+    handler: type[BaseHTTPRequestHandler] = BaseHTTPRequestHandler    # hook: the request handler class; it sees the server as `self.fake`
+
+    def __init__(self, port:int=0, # TCP port (0: any free port)
+                 host:str="127.0.0.1"): # Interface to bind (loopback only by default)
+        self.host, self.port = host, check_int("port", port, 0, 65535)
+        self._lock = threading.RLock()
+        self._log: list[dict] = []
+        self._server: ThreadingHTTPServer|None = None
+
+    @property
+    def url(self) -> str:
+        "The server's root URL, e.g. http://127.0.0.1:8900"
+        if self._server is None: raise RuntimeError(f"{type(self).__name__} is not running; use it as a context manager or call start()")
+        return f"http://{self.host}:{self._server.server_address[1]}"
+
+    def start(self):
+        "Start serving in a daemon thread; return the server"
+        self._server = ThreadingHTTPServer((self.host, self.port), type("Handler", (self.handler,), {"fake": self}))
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name=type(self).__name__, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        "Stop serving and close the socket (within 50 ms: the serving loop checks for a stop that often)"
+        if self._server is not None:
+            self._server.shutdown(); self._server.server_close()
+            self._server = None
+
+    def __enter__(self): return self.start()
+    def __exit__(self, *exc): self.stop()
+
+    def requests(self) -> list[dict]:
+        "The request log: one dict per request (path, params, status, and what the subclass adds)"
+        with self._lock: return [dict(r) for r in self._log]
+
+    def _record(self, **entry) -> None:
+        with self._lock: self._log.append({**entry, "time": time.time()})
+
+# %% ../nbs/09_testing.ipynb #e58b7d91
+class FakeBinance(LoopbackServer):
+    "A Binance-compatible REST server on loopback replaying the bundled real data, with weight limits and a fault plan"
+    # methods added by the cells below (fastcore's `patch`), declared for type checkers
+    _weight_header: Callable[..., str]; _rate_limit_entry: Callable[..., dict]; _due_fault: Callable[..., Fault|None]
+    _admit: Callable[..., tuple]; _klines_for: Callable[..., Any]
+
+    def __init__(self, port:int=0, # TCP port (0: any free port)
+                 host:str="127.0.0.1", # Interface to bind (loopback only by default)
+                 faults=(), # The fault plan: `Fault`s (or dicts of their fields)
+                 klines:dict|None=None, # Extra kline series {(symbol, interval, market): bars}
+                 weight_limit:int=1200, # REQUEST_WEIGHT per window (per host: spot, USD-M)
+                 weight_window:float=60.0, # Window length in seconds
+                 ban_after:int=5, # Requests past a 429 in one window before a 418 ban
+                 ban_seconds:float=120.0): # Length of a ban
+        super().__init__(port, host)
+        check_int("weight_limit", weight_limit, 1); check_range("weight_window", weight_window, 0, lo_open=True)
+        check_int("ban_after", ban_after, 0); check_range("ban_seconds", ban_seconds, 0)
+        self.faults = [f if isinstance(f, Fault) else Fault(**f) for f in faults]
+        self.extra_klines = dict(klines or {})
+        self.weight_limit, self.weight_window, self.ban_after, self.ban_seconds = weight_limit, weight_window, ban_after, ban_seconds
+        self._faults_hit: list[dict] = []
+        self.errors: list[str] = []                          # tracebacks of requests the server itself failed on
+        self._used: dict[str, tuple[int, int, int]] = {}    # host -> (window id, used weight, requests past a 429)
+        self._banned_until = 0.0
+        self._data: dict[tuple, Any] = {}
+
+    def fault_log(self) -> list[dict]:
+        "The faults injected so far: kind, path, time"
+        with self._lock: return [dict(r) for r in self._faults_hit]
+
+# %% ../nbs/09_testing.ipynb #0911cb0f
+@patch
+def _weight_header(self:FakeBinance) -> str:
+    "The used-weight header of the window: X-MBX-USED-WEIGHT-<n><S|M|H|D>"
+    w = self.weight_window
+    n, u = (int(w // 86400), "D") if w >= 86400 and w % 86400 == 0 else (int(w // 3600), "H") if w >= 3600 and w % 3600 == 0 else \
+        (int(w // 60), "M") if w >= 60 and w % 60 == 0 else (max(1, round(w)), "S")
+    return f"X-MBX-USED-WEIGHT-{n}{u}"
+
+@patch
+def _rate_limit_entry(self:FakeBinance) -> dict:
+    "The REQUEST_WEIGHT entry of exchangeInfo's rateLimits"
+    h = self._weight_header()[len("X-MBX-USED-WEIGHT-"):]
+    unit = {"S": "SECOND", "M": "MINUTE", "H": "HOUR", "D": "DAY"}[h[-1]]
+    return {"rateLimitType": "REQUEST_WEIGHT", "interval": unit, "intervalNum": int(h[:-1]), "limit": self.weight_limit}
+
+# %% ../nbs/09_testing.ipynb #3c24ee63
+@patch
+def _due_fault(self:FakeBinance, path:str) -> Fault|None:
+    "The first fault of the plan due for this request (every matching fault counts the request)"
+    chosen = None
+    for f in self.faults:
+        if f.path is not None and f.path != path: continue
+        f.seen += 1
+        if chosen is None and f.seen > f.after and f.hit < f.times:
+            f.hit += 1; chosen = f
+    return chosen
+
+# %% ../nbs/09_testing.ipynb #a48fc429
+@patch
+def _admit(self:FakeBinance, host:str, weight:int, path:str) -> tuple[Fault|None, int, dict]:
+    "Apply ban, fault plan and weight budget; return (fault, status to send or 0, headers)"
+    with self._lock:
+        now = time.time()
+        wid = math.floor(now / self.weight_window)
+        w_id, used, over = self._used.get(host, (wid, 0, 0))
+        if w_id != wid: used, over = 0, 0
+        hdr = self._weight_header()
+        if now < self._banned_until:
+            return None, 418, {"Retry-After": str(math.ceil(self._banned_until - now)), hdr: str(used)}
+        fault = self._due_fault(path)
+        if fault is not None:
+            self._faults_hit.append({"kind": fault.kind, "path": path, "time": now})
+            if fault.kind == "418": self._banned_until = now + fault.retry_after
+            if fault.kind in ("429", "418"):
+                return fault, int(fault.kind), {"Retry-After": f"{fault.retry_after:g}", hdr: str(used)}
+            if fault.kind in ("500", "502", "503", "reset"): return fault, 0, {hdr: str(used)}
+        if used + weight > self.weight_limit:
+            over += 1
+            self._used[host] = (wid, used, over)
+            if over > self.ban_after:
+                self._banned_until = now + self.ban_seconds
+                return fault, 418, {"Retry-After": str(math.ceil(self.ban_seconds)), hdr: str(used)}
+            return fault, 429, {"Retry-After": str(max(1, math.ceil((wid + 1) * self.weight_window - now))), hdr: str(used)}
+        used += weight
+        self._used[host] = (wid, used, over)
+        return fault, 0, {hdr: str(used)}
+
+# %% ../nbs/09_testing.ipynb #85afa3f5
+_LOADING = threading.RLock()
+
+def _dataset(maxsize:int):
+    "Cache a dataset loader like `lru_cache`, and load each dataset once however many requests ask for it at the same time"
+    def deco(fn):
+        cached = functools.lru_cache(maxsize=maxsize)(fn)
+        @functools.wraps(fn)
+        def load(*args):
+            with _LOADING: return cached(*args)
+        return load
+    return deco
+
+_capture = _dataset(4)(read_capture)
+
+# %% ../nbs/09_testing.ipynb #61dbd8b7
+_SPOT_KLINES = {("BTCUSDT", "1h"), ("XRPETH", "1m"), ("XRPETH", "5m"), ("ADABTC", "1m")}
+_USDM_KLINES = {("XRPUSDT", "1h"), ("XRPUSDT", "5m")}
+_MARK_KLINES = {("XRPUSDT", "1h")}
+
+def _table_from(stored:dict[str, Any], interval:str, name:str):
+    "(open times, rows, derived) at `interval` from stored {interval: loader}, resampling a finer series; empty when none fits"
+    if interval in stored: bars = stored[interval]()
+    else:
+        t = INTERVALS[interval]
+        fits = lambda iv: INTERVALS[iv] is not None and (t is None or (t > INTERVALS[iv] and t.value % INTERVALS[iv].value == 0))  # type: ignore[union-attr]
+        finer = [iv for iv in stored if fits(iv)]
+        if not finer: return np.array([], "int64"), [], []
+        bars = resample_bars(stored[max(finer, key=lambda iv: INTERVALS[iv])](), interval)  # type: ignore[arg-type,return-value]
+    bars = bars[[c for c in bars.columns if c != "close_time"]]
+    if "volume" not in bars: bars = bars.assign(volume=0.0)      # mark price has no volume
+    times, rows, derived = kline_table(bars, interval)
+    if name == "markPriceKlines":   # Binance sends mark-price klines with zero volumes: nothing derived is presented
+        rows, derived = [r[:5] + ["0", r[6], "0", 0, "0", "0", "0"] for r in rows], []
+    return times, rows, derived
+
+@_dataset(64)
+def _sample_klines(market:str, name:str, symbol:str, interval:str):
+    "Kline table of a bundled series (None: symbol not served on this endpoint)"
+    if name == "markPriceKlines":
+        stored = {iv: (lambda i=iv: load_mark_price(symbol, i)) for s, iv in _MARK_KLINES if s == symbol}
+    else:
+        stored = {iv: (lambda i=iv: load_bars(symbol, i, source="sample", market=market))
+                  for s, iv in (_SPOT_KLINES if market == "spot" else _USDM_KLINES) if s == symbol}
+    return _table_from(stored, interval, name) if stored else None
+
+@patch
+def _klines_for(self:FakeBinance, market:str, name:str, symbol:str, interval:str):
+    "(open times, rows, derived) for the series; None if the symbol is unknown"
+    extra = {iv: b for (s, iv, m), b in self.extra_klines.items() if s == symbol and m == market}
+    if not extra or name != "klines": return _sample_klines(market, name, symbol, interval)
+    key = (market, name, symbol, interval)
+    with self._lock:
+        if key in self._data: return self._data[key]
+    out = _table_from({iv: (lambda b=b, i=iv: validate_bars(b, i)[0]) for iv, b in extra.items()}, interval, name)
+    with self._lock: self._data[key] = out
+    return out
+
+# %% ../nbs/09_testing.ipynb #6d48e571
+@_dataset(8)
+def _sample_agg_trades(market:str, symbol:str):
+    "(times ms, agg ids, rows as Binance dicts, derived) of the aggregate trades of `symbol`; None if not served"
+    if market == "spot" and symbol == "XRPETH":
+        with gzip.open(samples_dir()/"freqtrade/trades/XRP_ETH-trades-ccxt-with-raw-binance-aggTrade.json.gz", "rt") as f: raw = json.load(f)
+        rows, derived = [r["info"] for r in raw], []
+    elif symbol in ("BTCUSDT", "ETHUSDT"):
+        tr = _capture(symbol, market).trades
+        t = tr.index.as_unit("ns").asi8 // 1_000_000
+        p, q, m, tid = tr["price"].to_numpy(), tr["qty"].to_numpy(), tr["is_buyer_maker"].to_numpy(), tr["trade_id"].to_numpy()
+        new = np.r_[True, (t[1:] != t[:-1]) | (p[1:] != p[:-1]) | (m[1:] != m[:-1])]   # same time, price and side: one aggregate
+        starts = np.flatnonzero(new); ends = np.r_[starts[1:], len(t)] - 1
+        qsum = np.add.reduceat(q, starts)
+        rows = [{"a": int(tid[s]), "p": _fmt(p[s]), "q": _fmt(qs), "f": int(tid[s]), "l": int(tid[e]), "T": int(t[s]), "m": bool(m[s]),
+                 **({"M": True} if market == "spot" else {})} for s, e, qs in zip(starts, ends, qsum)]
+        derived = ["trade_id"]
+    else: return None
+    return np.array([r["T"] for r in rows], "int64"), np.array([r["a"] for r in rows], "int64"), rows, derived
+
+# %% ../nbs/09_testing.ipynb #5ab1af04
+@_dataset(2)
+def _sample_exchange_info(market:str) -> dict:
+    f = "binance_spot_2021-10-12_exchangeInfo.json.gz" if market == "spot" else "binance_usdm_2021-07-22_exchangeInfo.json.gz"
+    with gzip.open(samples_dir()/"binance_rest"/f, "rt") as fh: return json.load(fh)
+
+@_dataset(1)
+def _sample_funding():
+    f = load_funding("XRPUSDT")
+    t = f.index.as_unit("ns").asi8 // 1_000_000
+    return t, [{"symbol": "XRPUSDT", "fundingRate": _fmt(r), "fundingTime": int(ti)} for ti, r in zip(t, f["funding_rate"].to_numpy())]
+
+# %% ../nbs/09_testing.ipynb #2f051e4f
+def _ep_klines(self:FakeBinance, market:str, name:str, p:dict):
+    sym, iv = _need(p, "symbol"), _need(p, "interval")
+    if iv not in INTERVALS: raise _Reject(-1120, _MSG[-1120])
+    limit = _limit(p, market, name, 500)
+    tab = self._klines_for(market, name, sym, iv)
+    if tab is None: raise _Reject(-1121, _MSG[-1121])
+    times, rows, derived = tab
+    return rows[_window(times, p, limit)], {"X-Fake-Derived": ",".join(derived)} if derived else {}
+
+def _ep_agg_trades(self:FakeBinance, market:str, name:str, p:dict):
+    sym = _need(p, "symbol")
+    limit = _limit(p, market, name, 500)
+    tab = _sample_agg_trades(market, sym)
+    if tab is None: raise _Reject(-1121, _MSG[-1121])
+    times, ids, rows, derived = tab
+    s, e, from_id = _int_param(p, "startTime"), _int_param(p, "endTime"), _int_param(p, "fromId")
+    if s is not None and e is not None and e - s > 3_600_000: raise _Reject(-1127, "More than 1 hours between startTime and endTime.")
+    if from_id is not None:
+        lo = int(np.searchsorted(ids, from_id, "left")); sel = slice(lo, lo + limit)
+    else: sel = _window(times, p, limit)
+    return rows[sel], {"X-Fake-Derived": ",".join(derived)} if derived else {}
+
+# %% ../nbs/09_testing.ipynb #6f9242a5
+def _ep_depth(self:FakeBinance, market:str, name:str, p:dict):
+    sym = _need(p, "symbol")
+    limit = _limit(p, market, name, 100 if market == "spot" else 500)
+    if market == "usdm" and limit not in (5, 10, 20, 50, 100, 500, 1000): raise _Reject(-1130, "Data sent for parameter 'limit' is not valid.")
+    if sym not in ("BTCUSDT", "ETHUSDT"): raise _Reject(-1121, _MSG[-1121])
+    snap = _capture(sym, market).snapshot
+    return {**{k: v for k, v in snap.items() if k not in ("bids", "asks")}, "bids": snap["bids"][:limit], "asks": snap["asks"][:limit]}, {}
+
+def _ep_funding(self:FakeBinance, market:str, name:str, p:dict):
+    limit = _limit(p, market, name, 100)
+    sym = p.get("symbol")
+    if sym and sym != "XRPUSDT": raise _Reject(-1121, _MSG[-1121])
+    t, rows = _sample_funding()
+    return rows[_window(t, p, limit)], {}
+
+# %% ../nbs/09_testing.ipynb #cede20b0
+def _ep_premium(self:FakeBinance, market:str, name:str, p:dict):
+    doc = json.loads((samples_dir()/"binance_rest/usdm_doc_example_premium_index.json").read_text())
+    mark = load_mark_price("XRPUSDT", "1h")
+    ft, fr = _sample_funding()
+    last_close_ms = int(mark.index[-1].value // 1_000_000) + 3_600_000 - 1
+    i = int(np.searchsorted(ft, last_close_ms, "right")) - 1
+    close = _fmt(mark["close"].iloc[-1])
+    xrp = {"symbol": "XRPUSDT", "markPrice": close, "indexPrice": close, "estimatedSettlePrice": close,
+           "lastFundingRate": fr[i]["fundingRate"] if i >= 0 else "0.00010000", "interestRate": "0.00010000",
+           "nextFundingTime": int((last_close_ms // 28_800_000 + 1) * 28_800_000), "time": last_close_ms}
+    hdr = {"X-Fake-Derived": "index_price,estimated_settle_price,interest_rate,next_funding_time"}
+    sym = p.get("symbol")
+    if not sym: return [doc, xrp], hdr
+    if sym == "BTCUSDT": return doc, {}
+    if sym == "XRPUSDT": return xrp, hdr
+    raise _Reject(-1121, _MSG[-1121])
+
+# %% ../nbs/09_testing.ipynb #ab526a4a
+def _ep_open_interest(self:FakeBinance, market:str, name:str, p:dict):
+    sym, period = _need(p, "symbol"), _need(p, "period")
+    if period not in OI_PERIODS: raise _Reject(-1130, "Data sent for parameter 'period' is not valid.")
+    limit = _limit(p, market, name, 30)
+    if sym != "BTCUSDT": raise _Reject(-1121, _MSG[-1121])
+    rows = json.loads((samples_dir()/"binance_rest/usdm_doc_example_open_interest_historical.json").read_text()) if period == "5m" else []
+    t = np.array([int(r["timestamp"]) for r in rows], "int64")
+    return rows[_window(t, p, limit)], {}
+
+def _ep_exchange_info(self:FakeBinance, market:str, name:str, p:dict):
+    info = _sample_exchange_info(market)
+    served = ({s for s, _ in (_SPOT_KLINES if market == "spot" else _USDM_KLINES)} | {"BTCUSDT", "ETHUSDT"} |
+              {s for (s, _, m) in self.extra_klines if m == market} | ({"XRPETH"} if market == "spot" else set()))
+    limits = [self._rate_limit_entry()] + [r for r in info["rateLimits"] if r["rateLimitType"] != "REQUEST_WEIGHT"]
+    return {**info, "rateLimits": limits, "serverTime": int(time.time() * 1000), "symbols": [s for s in info["symbols"] if s["symbol"] in served]}, {}
+
+_ROUTES = {"klines": _ep_klines, "markPriceKlines": _ep_klines, "aggTrades": _ep_agg_trades, "depth": _ep_depth, "fundingRate": _ep_funding,
+           "premiumIndex": _ep_premium, "openInterestHist": _ep_open_interest, "exchangeInfo": _ep_exchange_info,
+           "ping": lambda self, m, n, p: ({}, {}), "time": lambda self, m, n, p: ({"serverTime": int(time.time() * 1000)}, {})}
+_PATHS = {path: (market, name) for (market, name), (path, _) in ENDPOINTS.items()}
+
+# %% ../nbs/09_testing.ipynb #d67ee9ef
+class _Handler(BaseHTTPRequestHandler):
+    "FakeBinance's request handler"
+    protocol_version = "HTTP/1.1"
+    fake: FakeBinance
+    _get: Callable[..., None]; _answer: Callable[..., None]        # added by the cells below
+    def log_message(self, *args): pass       # the fake keeps its own log
+
+    def _send(self, status:int, body:bytes, headers:dict, ctype:str="application/json;charset=UTF-8"):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype); self.send_header("Content-Length", str(len(body)))
+        for k, v in headers.items(): self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        try: self._get()
+        except (BrokenPipeError, ConnectionResetError): pass     # the client gave up (e.g. its timeout): nothing to answer
+        except Exception:                                        # a bug in the fake: answer like Binance's -1000 and keep the traceback
+            import traceback
+            with self.fake._lock: self.fake.errors.append(traceback.format_exc())
+            self._send(500, json.dumps({"code": -1000, "msg": "An unknown error occurred while processing the request."}).encode(), {})
+
+FakeBinance.handler = _Handler
+
+# %% ../nbs/09_testing.ipynb #c2280dad
+@patch
+def _get(self:_Handler):
+    "Route, admit and answer one GET: the rate limits and the faults that answer before any data"
+    u = urlsplit(self.path)
+    params = dict(parse_qsl(u.query, keep_blank_values=True))
+    if u.path not in _PATHS:
+        self.fake._record(path=u.path, params=params, status=404, weight=0, used=None, fault=None)
+        return self._send(404, b"<html><body><h1>404 Not Found</h1></body></html>", {}, "text/html")
+    market, name = _PATHS[u.path]
+    host = "spot" if u.path.startswith("/api/") else "usdm"
+    try: weight = request_weight(market, name, {k: v for k, v in params.items() if k != "limit" or str(v).isdigit()})
+    except (KeyError, ValueError): weight = 1
+    fault, status, headers = self.fake._admit(host, weight, u.path)
+    self.fake._record(path=u.path, params=params, status=status or (int(fault.kind) if fault and fault.kind.isdigit() else 200), weight=weight,
+                      used=headers.get(self.fake._weight_header()), fault=fault.kind if fault else None)
+    if status in (429, 418):
+        e = self.fake._rate_limit_entry()
+        msg = (f"Too much request weight used; current limit is {self.fake.weight_limit} request weight per {e['intervalNum']} {e['interval']}. "
+               "Please use WebSocket Streams for live updates to avoid polling the API." if status == 429 else
+               f"Way too much request weight used; IP banned until {int(self.fake._banned_until * 1000)}. "
+               "Please use WebSocket Streams for live updates to avoid bans.")
+        return self._send(status, json.dumps({"code": -1003, "msg": msg}).encode(), headers)
+    if fault is not None and fault.kind == "reset":
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        return self.connection.close()
+    if fault is not None and fault.kind in ("500", "503"):
+        code = -1001 if fault.kind == "500" else -1008
+        return self._send(int(fault.kind), json.dumps({"code": code, "msg": _MSG[code]}).encode(), headers)
+    if fault is not None and fault.kind == "502":
+        page = b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>"
+        return self._send(502, page, headers, "text/html")
+    return self._answer(market, name, params, fault, headers)
+
+@patch
+def _answer(self:_Handler, market:str, name:str, params:dict, fault:Fault|None, headers:dict):
+    "Send the endpoint's answer, spoilt as the fault says (repeat, shuffle, slow, truncate, drop)"
+    try: data, extra = _ROUTES[name](self.fake, market, name, params)
+    except _Reject as r: return self._send(r.status, json.dumps({"code": r.code, "msg": r.msg}).encode(), headers)
+    if fault is not None and isinstance(data, list) and data:
+        if fault.kind == "repeat": data = [data[0]] + data
+        if fault.kind == "shuffle": data = data[::-1]
+    body = json.dumps(data, separators=(",", ":")).encode()
+    headers = {**headers, **extra}
+    if fault is not None and fault.kind == "slow": time.sleep(fault.delay)
+    if fault is not None and fault.kind == "truncate": body = body[: len(body) // 2]
+    if fault is None or fault.kind != "drop": return self._send(200, body, headers)
+    self.send_response(200)
+    self.send_header("Content-Type", "application/json;charset=UTF-8"); self.send_header("Content-Length", str(len(body)))
+    for k, v in headers.items(): self.send_header(k, v)
+    self.end_headers()
+    self.wfile.write(body[: len(body) // 2]); self.wfile.flush()
+    self.close_connection = True
+    self.connection.shutdown(socket.SHUT_RDWR)
+
+# %% ../nbs/09_testing.ipynb #461e2b14
+class _Parser(argparse.ArgumentParser):
+    "argparse whose errors are one line, `prog: error: message`, with exit status 2"
+    def error(self, message:str): self.exit(2, f"{self.prog}: error: {message}\n")
+
+def _port_arg(text:str) -> int:
+    "The --port value: a TCP port number"
+    if not text.isdigit() or int(text) > 65535: raise argparse.ArgumentTypeError(f"must be a TCP port in 0..65535 (0: any free port), got {text!r}")
+    return int(text)
+
+def _faults_arg(text:str) -> list[Fault]:
+    "The --faults value: a JSON list of `Fault` fields"
+    try:
+        v = json.loads(text)
+        if not isinstance(v, list) or not all(isinstance(f, dict) for f in v): raise ValueError(f"got a JSON {type(v).__name__}, not a list of objects")
+        return [Fault(**f) for f in v]
+    except (ValueError, TypeError) as e:                 # bad JSON, an unknown field, a bad kind (ParameterError is a ValueError)
+        raise argparse.ArgumentTypeError(f"not a JSON list of faults like '[{{\"kind\": \"429\", \"after\": 2}}]': {e}") from None
+
+def main(argv:list[str]|None=None, # Command-line arguments (default: sys.argv[1:])
+         prog:str="python -m mltrade.testing"): # How the command is named in its messages
+    "Run FakeBinance in the foreground until interrupted; a bad argument exits with status 2 and one line naming it"
+    p = _Parser(prog=prog, description="A Binance-compatible REST server replaying mltrade's bundled data")
+    p.add_argument("--port", type=_port_arg, default=8900); p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--weight-limit", type=int, default=1200); p.add_argument("--weight-window", type=float, default=60.0)
+    p.add_argument("--faults", type=_faults_arg, default="[]", help='JSON list of faults, e.g. \'[{"kind": "429", "path": "/api/v3/klines", "after": 2}]\'')
+    a = p.parse_args(argv)
+    try: fb = FakeBinance(a.port, a.host, a.faults, weight_limit=a.weight_limit, weight_window=a.weight_window).start()
+    except ParameterError as e: p.error(f"argument --{(e.field or '').replace('_', '-')}: {str(e).removeprefix(f'{e.field}: ')}")
+    except OSError as e:                                 # the address: taken or not allowed (the port), not an address of this machine (the host)
+        p.error(f"argument {'--port' if e.errno in (errno.EADDRINUSE, errno.EACCES) else '--host'}: cannot listen on {a.host}:{a.port}: {e.strerror or e}")
+    print(f"FakeBinance serving bundled data on {fb.url} (Ctrl-C to stop)", flush=True)
+    try:
+        while True: time.sleep(3600)
+    except KeyboardInterrupt: fb.stop()
+
+# %% ../nbs/09_testing.ipynb #0026b6e1
+_YAHOO_EMPTY_QUOTE: dict[str, Any] = {"indicators": {"quote": [{}], "adjclose": [{}]}}
+_YAHOO_NOT_FOUND = {"chart": {"result": None, "error": {"code": "Not Found", "description": "No data found, symbol may be delisted"}}}
+
+class _YahooHandler(BaseHTTPRequestHandler):
+    "FakeYahoo's request handler: the chart API, the crumb, and an empty page for anything else (the cookie fetch)"
+    protocol_version = "HTTP/1.1"
+    fake: FakeYahoo
+    def log_message(self, *args): pass
+
+    def do_GET(self):
+        u = urlsplit(self.path); p = dict(parse_qsl(u.query))
+        status, body, ctype = 200, b"", "text/html"
+        if u.path.startswith("/v8/finance/chart/"):
+            status, data = self.fake.chart(u.path.rsplit("/", 1)[1], p)
+            body, ctype = json.dumps(data).encode(), "application/json"
+        elif u.path.endswith("/getcrumb"): body, ctype = b"test-crumb", "text/plain"
+        self.fake._record(path=u.path, params=p, status=status)
+        self.send_response(status); self.send_header("Content-Type", ctype); self.send_header("Content-Length", str(len(body))); self.end_headers()
+        self.wfile.write(body)
+
+class _RouteTo(HTTPAdapter):
+    "A transport adapter that sends every request to `base`, with the same path and query"
+    def __init__(self, base:str): super().__init__(); self.base = base
+    def send(self, request:requests.PreparedRequest, *args, **kw) -> requests.Response:
+        u = urlsplit(str(request.url))
+        request.url = self.base + u.path + ("?" + u.query if u.query else "")
+        return super().send(request, *args, **kw)
+
+class FakeYahoo(LoopbackServer):
+    "A Yahoo Finance chart API on loopback serving one bar frame per ticker; `session()` routes yfinance to it"
+    chart: Callable[..., tuple[int, dict]]         # added by the cell below
+    handler = _YahooHandler
+
+    def __init__(self, series:dict, # {Yahoo ticker, e.g. "BTC-USD": bars indexed by UTC open time (open, high, low, close; quote_volume or volume)}
+                 port:int=0, # TCP port (0: any free port)
+                 host:str="127.0.0.1"): # Interface to bind
+        super().__init__(port, host)
+        for t, b in dict(series).items():
+            if not isinstance(b, pd.DataFrame) or not isinstance(b.index, pd.DatetimeIndex) or b.index.tz is None or \
+               not {"open", "high", "low", "close"} <= set(b.columns) or not {"volume", "quote_volume"} & set(b.columns):
+                raise ParameterError(f"{t!r} must be bars indexed by tz-aware open times with open, high, low, close and volume or quote_volume",
+                                     field="series")
+        self.series = dict(series)
+
+    def session(self) -> requests.Session:
+        "A `requests.Session` that sends every request (any host, http or https) to this server: give it to yfinance"
+        s = requests.Session()
+        s.mount("https://", _RouteTo(self.url)); s.mount("http://", _RouteTo(self.url))
+        return s
+
+# %% ../nbs/09_testing.ipynb #cd4e3a83
+@patch
+def chart(self:FakeYahoo, ticker:str, # Yahoo ticker, e.g. "BTC-USD"
+          params:dict) -> tuple[int, dict]: # The request's query: period1, period2 (epoch seconds), interval
+    "(HTTP status, JSON) of Yahoo's v8 chart endpoint for `ticker`"
+    if ticker not in self.series: return 404, _YAHOO_NOT_FOUND
+    b = self.series[ticker]
+    ts = b.index.as_unit("s").asi8
+    sel = (ts >= int(params.get("period1", 0))) & (ts < int(params.get("period2", 2**40)))
+    day = sorted({int(x - x % 86400) for x in ts[sel]})
+    qv = b["quote_volume"] if "quote_volume" in b else b["volume"] * (b["high"] + b["low"] + b["close"]) / 3
+    q = {k: b[k].to_numpy()[sel].tolist() for k in ("open", "high", "low", "close")} | {"volume": qv.to_numpy()[sel].tolist()}
+    meta = {"currency": "USD", "symbol": ticker, "exchangeName": "CCC", "fullExchangeName": "CCC", "instrumentType": "CRYPTOCURRENCY",
+            "firstTradeDate": int(ts[0]), "regularMarketTime": int(ts[-1]), "hasPrePostMarketData": False, "gmtoffset": 0, "timezone": "UTC",
+            "exchangeTimezoneName": "UTC", "regularMarketPrice": float(b["close"].iloc[-1]), "chartPreviousClose": float(b["close"].iloc[0]),
+            "priceHint": 2, "dataGranularity": params.get("interval", "1d"), "range": params.get("range", ""),
+            "validRanges": ["1d", "5d", "1mo", "3mo", "6mo", "1y", "2y", "5y", "10y", "ytd", "max"],
+            "currentTradingPeriod": {k: {"timezone": "UTC", "start": 0, "end": 0, "gmtoffset": 0} for k in ("pre", "regular", "post")},
+            "tradingPeriods": [[{"timezone": "UTC", "start": d, "end": d + 86400, "gmtoffset": 0}] for d in day]}
+    if not sel.any(): return 200, {"chart": {"result": [{"meta": meta, **_YAHOO_EMPTY_QUOTE}], "error": None}}     # Yahoo's empty range
+    result = {"meta": meta, "timestamp": ts[sel].tolist(), "indicators": {"quote": [q], "adjclose": [{"adjclose": q["close"]}]}}
+    return 200, {"chart": {"result": [result], "error": None}}
+
+# %% ../nbs/09_testing.ipynb #e759f907
+if __name__ == "__main__": main()

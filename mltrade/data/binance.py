@@ -13,8 +13,8 @@ import numpy as np, pandas as pd
 import requests
 from fastcore.basics import patch
 
-from ..core import DataError, FetchError, ParameterError, check_choice, check_range, get_logger
-from .schema import (DepthCapture, check_interval, check_time_range, depth_levels, empty_depth_updates, find_gaps,
+from ..core import DataError, FetchError, ParameterError, check_bool, check_choice, check_int, check_range, get_logger
+from .schema import (INTERVALS, DepthCapture, check_interval, check_time_range, depth_levels, empty_depth_updates, find_gaps,
                                  klines_to_frame, ms_to_utc)
 
 # %% auto #0
@@ -37,6 +37,7 @@ MAX_LIMITS = {("spot", "klines"): 1000, ("usdm", "klines"): 1500, ("usdm", "mark
               ("usdm", "aggTrades"): 1000, ("spot", "depth"): 5000, ("usdm", "depth"): 1000, ("usdm", "fundingRate"): 1000,
               ("usdm", "openInterestHist"): 500}
 
+# %% ../../nbs/01_data.binance.ipynb #1fd01487
 def request_weight(market:str, # "spot" or "usdm"
                    name:str, # Endpoint name, e.g. "klines"
                    params:dict|None=None) -> int: # Request parameters (the weight of some endpoints depends on `limit`)
@@ -83,16 +84,17 @@ class WeightBudget:
 
 # %% ../../nbs/01_data.binance.ipynb #f3880f61
 _TRANSIENT = (requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
-_PARAM_OF_CODE = {-1121: "symbol", -1120: "interval", -1023: "start", -1100: None, -1102: None, -1130: None}
 
 class BinanceClient:
     "Binance public market data over python-binance: paging, weight-aware throttling, retries, typed DataFrames"
     # methods added by the cells below (fastcore's `patch`), declared for type checkers
     _ensure_budget: Callable[..., WeightBudget|None]; _record_weight: Callable[..., None]; _backoff: Callable[..., float]
-    _request: Callable[..., Any]; _paged_klines: Callable[..., pd.DataFrame]; _paged_time: Callable[..., list]
-    klines: Callable[..., pd.DataFrame]; mark_price_klines: Callable[..., pd.DataFrame]; agg_trades: Callable[..., pd.DataFrame]
-    depth: Callable[..., DepthCapture]; funding_rate: Callable[..., pd.DataFrame]; open_interest_hist: Callable[..., pd.DataFrame]
-    premium_index: Callable[..., pd.DataFrame]; exchange_info: Callable[..., dict]; server_time: Callable[..., pd.Timestamp]
+    _before_send: Callable[..., None]; _api_failure: Callable[..., tuple]; _request: Callable[..., Any]
+    _kline_pages: Callable[..., tuple]; _paged_klines: Callable[..., pd.DataFrame]; _paged_time: Callable[..., list]
+    klines: Callable[..., pd.DataFrame]; mark_price_klines: Callable[..., pd.DataFrame]; first_open_time: Callable[..., pd.Timestamp|None]
+    agg_trades: Callable[..., pd.DataFrame]; depth: Callable[..., DepthCapture]; funding_rate: Callable[..., pd.DataFrame]
+    open_interest_hist: Callable[..., pd.DataFrame]; premium_index: Callable[..., pd.DataFrame]; exchange_info: Callable[..., dict]
+    server_time: Callable[..., pd.Timestamp]
 
     def __init__(self, base_url:str|None=None, # Server root (e.g. a FakeBinance's `.url`); None: Binance's own URLs
                  timeout:float=10.0, # Seconds per request (connect and read)
@@ -104,10 +106,12 @@ class BinanceClient:
                  weight_limits:dict[str, WeightBudget]|None=None, # Preset budgets per market (skips the exchangeInfo call)
                  seed:int|None=None, # Seed of the backoff jitter
                  sleep:Callable[[float], None]=time.sleep): # How to wait (tests may record instead)
-        from binance.client import Client  # python-binance: imported here, it is slow to import
-        check_range("timeout", timeout, 0, lo_open=True); check_range("max_retries", max_retries, 0)
-        check_range("backoff_base", backoff_base, 0); check_range("backoff_max", backoff_max, 0)
+        from binance.client import Client                  # python-binance: slow to import (see above)
+        from binance.exceptions import BinanceAPIException, BinanceRequestException
+        check_range("timeout", timeout, 0, lo_open=True); check_int("max_retries", max_retries, 0)
+        check_range("backoff_base", backoff_base, 0); check_range("backoff_max", backoff_max, 0); check_range("max_retry_after", max_retry_after, 0)
         if weight_safety is not None: check_range("weight_safety", weight_safety, 0, 1, lo_open=True)
+        check_int("seed", seed, 0, none=True)
         if base_url is not None and not (isinstance(base_url, str) and base_url.startswith(("http://", "https://"))):
             raise ParameterError(f"must be an http(s) URL like 'http://127.0.0.1:8900', got {base_url!r}", field="base_url")
         self.base_url = base_url.rstrip("/") if base_url else None
@@ -116,6 +120,7 @@ class BinanceClient:
             self._client.API_URL = self.base_url + "/api"
             self._client.FUTURES_URL = self.base_url + "/fapi"
             self._client.FUTURES_DATA_URL = self.base_url + "/futures/data"
+        self._api_error, self._body_error = BinanceAPIException, BinanceRequestException
         self.timeout, self.max_retries, self.backoff_base, self.backoff_max = timeout, max_retries, backoff_base, backoff_max
         self.weight_safety, self.max_retry_after, self._sleep = weight_safety, max_retry_after, sleep
         self.budgets: dict[str, WeightBudget] = dict(weight_limits or {})
@@ -135,8 +140,9 @@ class BinanceClient:
 
     def __repr__(self): return f"BinanceClient({self.base_url or 'binance.com'}, stats={ {k: v for k, v in self.stats.items() if v} })"
 
-# %% ../../nbs/01_data.binance.ipynb #a35146c0
+# %% ../../nbs/01_data.binance.ipynb #fd8394f9
 def _retry_after(headers) -> float|None:
+    "Seconds of a Retry-After header (a number of seconds or an HTTP date); None when absent or unreadable"
     v = headers.get("Retry-After") if headers is not None else None
     if v is None: return None
     try: return max(0.0, float(v))
@@ -146,8 +152,19 @@ def _retry_after(headers) -> float|None:
 
 def _fmt_params(params:dict) -> str: return ", ".join(f"{k}={v}" for k, v in params.items())
 
+def _reason(e:BaseException) -> str:
+    "An exception as one line: its type and its whole message, runs of whitespace made single spaces"
+    return f"{type(e).__name__}: {' '.join(str(e).split())}"
+
+def _bad_body(message:str) -> str:
+    "What a response that is not JSON looked like: its length and its start, marked as shortened"
+    body = " ".join(str(message).removeprefix("Invalid Response: ").split())
+    return f"a response that is not valid JSON ({len(body)} characters, starting {body[:60]!r})"
+
+# %% ../../nbs/01_data.binance.ipynb #5385ade7
 @patch
 def _ensure_budget(self:BinanceClient, market:str) -> WeightBudget|None:
+    "The host's weight budget, read from its exchangeInfo on first use (None when throttling is off and none was given)"
     if self.weight_safety is None: return self.budgets.get(market)
     if market not in self.budgets:
         self.budgets[market] = WeightBudget.from_exchange_info(self._request(market, "exchangeInfo", {}, _budget=False))
@@ -156,6 +173,7 @@ def _ensure_budget(self:BinanceClient, market:str) -> WeightBudget|None:
 
 @patch
 def _record_weight(self:BinanceClient, market:str, headers) -> None:
+    "Take the used weight of the current window from a response's headers"
     b = self.budgets.get(market)
     if b is None or headers is None: return
     v = headers.get(b.header)
@@ -163,79 +181,92 @@ def _record_weight(self:BinanceClient, market:str, headers) -> None:
 
 @patch
 def _backoff(self:BinanceClient, attempt:int) -> float:
+    "Seconds to wait before retry `attempt + 1`: min(backoff_max, backoff_base x 2^attempt) x a jitter in [0.5, 1.5)"
     return min(self.backoff_max, self.backoff_base * 2 ** attempt) * (0.5 + self._rng.random())
 
+# %% ../../nbs/01_data.binance.ipynb #8b48ffbf
+@patch
+def _before_send(self:BinanceClient, market:str, name:str, weight:int, budget:bool) -> None:
+    "Raise while banned; sleep to the next weight window when `weight` would cross weight_safety x limit"
+    if time.time() < self.banned_until:
+        raise FetchError(f"Binance banned this IP (HTTP 418) until {pd.Timestamp(self.banned_until, unit='s', tz='UTC')}; no request sent",
+                         field=name, status=418, banned_until=self.banned_until)
+    b = self._ensure_budget(market) if budget else None
+    if b is None or self.weight_safety is None: return
+    wait = b.wait_for(weight, time.time(), self.weight_safety)
+    if wait <= 0: return
+    self.log.info("throttling before the weight limit", extra=dict(market=market, endpoint=name, used=b.used, limit=b.limit, wait_s=wait))
+    self.stats["throttle_sleeps"] += 1; self.stats["throttle_seconds"] += wait
+    self._sleep(wait + 0.01)
+
+# %% ../../nbs/01_data.binance.ipynb #aa3eb01c
+_PARAM_OF_CODE = {-1121: "symbol", -1120: "interval", -1023: "start", -1100: None, -1102: None, -1130: None}
+
+@patch
+def _api_failure(self:BinanceClient, e, market:str, name:str, params:dict) -> tuple[str, float|None]:
+    "Handle Binance's error answer `e`: raise (418, a rejected request, a Retry-After too long), or return (what failed, seconds to wait or None)"
+    headers = getattr(e.response, "headers", None)
+    self._record_weight(market, headers)
+    status, ra = e.status_code, _retry_after(headers)
+    if status == 418:
+        self.banned_until = time.time() + (ra if ra is not None else 120.0)
+        raise FetchError(f"Binance banned this IP (HTTP 418) for {ra if ra is not None else 'unknown'}s, until "
+                         f"{pd.Timestamp(self.banned_until, unit='s', tz='UTC')}: {e.message}. Every request before then "
+                         "extends the ban; the client sends none", field=name, status=418, retry_after=ra, banned_until=self.banned_until)
+    if status == 429:
+        self.stats["rate_limited"] += 1
+        if ra is not None and ra > self.max_retry_after:
+            raise FetchError(f"rate limited (HTTP 429) with Retry-After {ra:.0f}s > max_retry_after {self.max_retry_after:.0f}s: {e.message}",
+                             field=name, status=429, retry_after=ra)
+        return (f"HTTP 429 (Retry-After {ra:g}s)" if ra is not None else "HTTP 429"), ra
+    if status >= 500:
+        self.stats["server_errors"] += 1
+        return f"HTTP {status}", None
+    code = int(e.code) if e.code else None
+    m = re.search(r"parameter '(\w+)'", e.message or "")
+    field = (_PARAM_OF_CODE.get(code) if code is not None else None) or (m.group(1) if m else name)
+    raise FetchError(f"Binance rejected {name}({_fmt_params(params)}): HTTP {status}, code {code}: {e.message}", field=field,
+                     status=status, code=code, binance_msg=e.message)
+
+# %% ../../nbs/01_data.binance.ipynb #e0d4c53c
 @patch
 def _request(self:BinanceClient, market:str, name:str, params:dict, _budget:bool=True) -> Any:
     "Call endpoint `name` on `market` with `params` under the retry and rate-limit policy; return the decoded JSON"
-    from binance.exceptions import BinanceAPIException, BinanceRequestException
     fn = getattr(self._client, ENDPOINTS[(market, name)][1])
     weight = request_weight(market, name, params)
     last = "no attempt"
     for attempt in range(self.max_retries + 1):
-        if time.time() < self.banned_until:
-            raise FetchError(f"Binance banned this IP (HTTP 418) until {pd.Timestamp(self.banned_until, unit='s', tz='UTC')}; no request sent",
-                             field=name, status=418, banned_until=self.banned_until)
-        budget = self._ensure_budget(market) if _budget else None
-        if budget is not None and self.weight_safety is not None:
-            wait = budget.wait_for(weight, time.time(), self.weight_safety)
-            if wait > 0:
-                self.log.info("throttling before the weight limit", extra=dict(market=market, endpoint=name, used=budget.used, limit=budget.limit, wait_s=wait))
-                self.stats["throttle_sleeps"] += 1; self.stats["throttle_seconds"] += wait
-                self._sleep(wait + 0.01)
+        self._before_send(market, name, weight, _budget)
         self.stats["requests"] += 1
         if attempt: self.stats["retries"] += 1
+        wait = None
         try:
             out = fn(**params) if params else fn()
             self.last_headers = requests.structures.CaseInsensitiveDict(self._client.response.headers)   # Binance sends them in lower case
             self._record_weight(market, self._client.response.headers)
             return out
-        except BinanceAPIException as e:
-            headers = getattr(e.response, "headers", None)
-            self._record_weight(market, headers)
-            status, ra = e.status_code, _retry_after(headers)
-            if status == 418:
-                self.banned_until = time.time() + (ra if ra is not None else 120.0)
-                raise FetchError(f"Binance banned this IP (HTTP 418) for {ra if ra is not None else 'unknown'}s, until "
-                                 f"{pd.Timestamp(self.banned_until, unit='s', tz='UTC')}: {e.message}. Every request before then "
-                                 "extends the ban; the client sends none", field=name, status=418, retry_after=ra, banned_until=self.banned_until) from None
-            if status == 429:
-                self.stats["rate_limited"] += 1
-                wait = ra if ra is not None else self._backoff(attempt)
-                if wait > self.max_retry_after:
-                    raise FetchError(f"rate limited (HTTP 429) with Retry-After {wait:.0f}s > max_retry_after {self.max_retry_after:.0f}s: {e.message}",
-                                     field=name, status=429, retry_after=wait) from None
-                last = f"HTTP 429 (Retry-After {wait:g}s)"
-                self.log.warning("rate limited: waiting Retry-After", extra=dict(endpoint=name, retry_after=wait))
-                self._sleep(wait); continue
-            if status >= 500:
-                self.stats["server_errors"] += 1
-                last = f"HTTP {status}"
-            else:
-                code = e.code if e.code else None
-                field = _PARAM_OF_CODE.get(code) if code in _PARAM_OF_CODE else None
-                m = re.search(r"parameter '(\w+)'", e.message or "")
-                field = field or (m.group(1) if m else name)
-                raise FetchError(f"Binance rejected {name}({_fmt_params(params)}): HTTP {status}, code {code}: {e.message}", field=field,
-                                 status=status, code=code, binance_msg=e.message) from None
-        except BinanceRequestException as e:
-            self.stats["bad_responses"] += 1
-            last = f"a response that is not valid JSON ({str(e)[:80]}...)"
+        except self._api_error as e: last, wait = self._api_failure(e, market, name, params)
+        except self._body_error as e: self.stats["bad_responses"] += 1; last = _bad_body(e.message)
         except _TRANSIENT as e:
-            if isinstance(e, requests.Timeout): self.stats["timeouts"] += 1; last = f"timeout after {self.timeout}s ({type(e).__name__})"
-            else: self.stats["connection_errors"] += 1; last = f"{type(e).__name__}: {str(e)[:120]}"
+            if isinstance(e, requests.Timeout): self.stats["timeouts"] += 1; last = f"timeout after {self.timeout}s ({_reason(e)})"
+            else: self.stats["connection_errors"] += 1; last = _reason(e)
         except requests.RequestException as e:          # not transient (e.g. an invalid URL): retrying cannot help
-            raise FetchError(f"{name}: the request could not be sent: {type(e).__name__}: {e}", field=name) from None
+            raise FetchError(f"{name}: the request could not be sent: {_reason(e)}", field=name) from None
         if attempt < self.max_retries:
-            d = self._backoff(attempt)
-            self.log.warning("transient failure: retrying", extra=dict(endpoint=name, failure=last, attempt=attempt + 1, backoff_s=d))
+            d = wait if wait is not None else self._backoff(attempt)
+            self.log.warning("transient failure: retrying", extra=dict(endpoint=name, failure=last, attempt=attempt + 1, wait_s=d))
             self._sleep(d)
     n = self.max_retries + 1
     raise FetchError(f"{name}({_fmt_params(params)}) failed after {n} attempt{'s' if n > 1 else ''}; last: {last}",
-                     field=name, attempts=self.max_retries + 1, last=last)
+                     field=name, attempts=n, last=last)
 
-# %% ../../nbs/01_data.binance.ipynb #afb9c4c4
+# %% ../../nbs/01_data.binance.ipynb #709366df
 def _ms(t) -> int|None: return None if t is None else int(pd.Timestamp(t).value // 1_000_000)
+
+def _next_open_ms(t:int, interval:str) -> int:
+    "Open time (ms) of the bar after the one that opens at `t` (ms)"
+    step = INTERVALS[interval]
+    return t + step.value // 1_000_000 if step is not None else int(_ms(ms_to_utc([t])[0] + pd.DateOffset(months=1)))  # type: ignore[arg-type]
 
 def _check_advance(name:str, # Endpoint, e.g. "klines"
                    key:str, # The cursor parameter, e.g. "startTime"
@@ -247,6 +278,7 @@ def _check_advance(name:str, # Endpoint, e.g. "klines"
     raise FetchError(f"the server sent a page that does not advance: asked for {key}={at(cursor)}, the page ends at {at(last)}; "
                      "stopped instead of asking for the same page forever", field=name, cursor=cursor, last=last)
 
+# %% ../../nbs/01_data.binance.ipynb #cff54efa
 def _clean_pages(df:pd.DataFrame, what:str) -> tuple[pd.DataFrame, int]:
     "Sort by time, drop exact repeats; raise on one time with different rows. Returns (frame, rows dropped)"
     if not df.index.is_monotonic_increasing: df = df.sort_index(kind="stable")
@@ -258,32 +290,43 @@ def _clean_pages(df:pd.DataFrame, what:str) -> tuple[pd.DataFrame, int]:
         raise DataError(f"the server sent different {what} for the same time, first: {', '.join(map(str, bad[:3]))}", field="open_time", rule="unique")
     return df[~rep], int(rep.sum())
 
+# %% ../../nbs/01_data.binance.ipynb #539212d0
+@patch
+def _kline_pages(self:BinanceClient, market:str, name:str, params:dict, cur:int, end_ms:int|None, limit:int, open_from:int|None,
+                 progress:Callable|None) -> tuple[list, int, set]:
+    "Page forward from `cur` (ms) to `end_ms` (inclusive, None: the last bar); bars closing at `open_from` or later are still forming"
+    rows: list[list] = []
+    pages, derived = 0, set()
+    while True:
+        page = self._request(market, name, {**params, "startTime": cur, "limit": limit, **({"endTime": end_ms} if end_ms is not None else {})})
+        pages += 1
+        derived |= {c for c in self.last_headers.get("X-Fake-Derived", "").split(",") if c}
+        if not page: break                                  # nothing more: the end of the data
+        rows.extend(page)
+        last = max(int(r[0]) for r in page)               # pages are not trusted to be in order
+        _check_advance(name, "startTime", cur, last)
+        if progress is not None:
+            new = {int(r[0]) for r in page if int(r[0]) >= cur and (end_ms is None or int(r[0]) <= end_ms) and (open_from is None or int(r[6]) < open_from)}
+            progress(len(new), ms_to_utc([last])[0])
+        if len(page) < limit or (end_ms is not None and _next_open_ms(last, params["interval"]) > end_ms): break    # a short page, or the end reached
+        cur = last + 1
+    return rows, pages, derived
+
+# %% ../../nbs/01_data.binance.ipynb #ad04b6fc
 @patch
 def _paged_klines(self:BinanceClient, market:str, name:str, symbol:str, interval:str, start, end, limit:int|None,
                   closed_only:bool, progress:Callable|None) -> pd.DataFrame:
-    check_interval(interval)
+    "Klines of [start, end) from `name` on `market`, paged, cleaned, the forming bar dropped; gaps in attrs"
+    check_interval(interval); check_bool("closed_only", closed_only)
     s, e = check_time_range(start, end)
-    limit = limit or MAX_LIMITS[(market, name)]
-    check_range("limit", limit, 1, MAX_LIMITS[(market, name)])
-    e_ms = _ms(e)
-    end_ms = e_ms - 1 if e_ms is not None else None
-    cur, rows, pages, derived = (_ms(s) or 0), [], 0, set()
-    while True:
-        params = {"symbol": symbol, "interval": interval, "startTime": cur, "limit": limit, **({"endTime": end_ms} if end_ms is not None else {})}
-        page = self._request(market, name, params)
-        pages += 1
-        derived |= {c for c in self.last_headers.get("X-Fake-Derived", "").split(",") if c}
-        if not page: break
-        rows.extend(page)
-        last = max(int(r[0]) for r in page)           # pages are not trusted to be in order
-        _check_advance(name, "startTime", cur, last)
-        if progress is not None: progress(len(page), ms_to_utc([last])[0])
-        if len(page) < limit or (end_ms is not None and last >= end_ms): break
-        cur = last + 1
+    limit = check_int("limit", MAX_LIMITS[(market, name)] if limit is None else limit, 1, MAX_LIMITS[(market, name)])
+    e_ms, now = _ms(e), pd.Timestamp.now(tz="UTC")              # one `now`: what progress counted as closed is what is kept
+    rows, pages, derived = self._kline_pages(market, name, {"symbol": symbol, "interval": interval}, _ms(s) or 0,
+                                             None if e_ms is None else e_ms - 1, limit, _ms(now) if closed_only else None, progress)
     df, dropped = _clean_pages(klines_to_frame(rows), "klines")
     open_bar = 0
     if closed_only and len(df):
-        still_open = df["close_time"] >= pd.Timestamp.now(tz="UTC")
+        still_open = df["close_time"] >= now
         open_bar = int(still_open.sum()); df = df[~still_open]
     gaps = find_gaps(df.index, interval) if len(df) > 1 and interval != "1M" else None
     df.attrs = {"symbol": symbol, "interval": interval, "market": market, "source": "binance", "endpoint": name, "pages": pages,
@@ -293,31 +336,51 @@ def _paged_klines(self:BinanceClient, market:str, name:str, symbol:str, interval
         self.log.warning("klines have gaps", extra=dict(symbol=symbol, interval=interval, gaps=len(df.attrs["gaps"]), missing=int(gaps["missing"].sum())))  # type: ignore[index]
     return df
 
+# %% ../../nbs/01_data.binance.ipynb #cd1a39f4
 @patch
 def klines(self:BinanceClient, symbol:str, # Binance symbol, e.g. "BTCUSDT"
            interval:str, # Binance interval, e.g. "1h"
            start=None, # First open time (inclusive; naive = UTC); None: from the first bar Binance has
-           end=None, # Open times before this (exclusive); None: up to now
+           end=None, # Exclusive: bars that open before this time (naive = UTC); None: up to now
            market:str="spot", # "spot" or "usdm" (USD-M perpetual)
            limit:int|None=None, # Bars per request (default: the endpoint's maximum)
            closed_only:bool=True, # Drop the still-forming last bar
-           progress:Callable|None=None, # Called after each page with (rows in the page, last open time)
+           progress:Callable|None=None, # Called after each page with (bars new in the page, its last open time)
           ) -> pd.DataFrame:
     "Klines with all fields, indexed by UTC open time, paged past the per-request limit; gaps in `attrs['gaps']`"
     check_choice("market", market, ("spot", "usdm"))
     return self._paged_klines(market, "klines", symbol, interval, start, end, limit, closed_only, progress)
 
+# %% ../../nbs/01_data.binance.ipynb #606f0c32
 @patch
-def mark_price_klines(self:BinanceClient, symbol:str, interval:str, start=None, end=None, limit:int|None=None, closed_only:bool=True,
-                      progress:Callable|None=None) -> pd.DataFrame:
+def mark_price_klines(self:BinanceClient, symbol:str, # Binance USD-M symbol
+                      interval:str, # Binance interval
+                      start=None, # First open time (inclusive; naive = UTC); None: from the first bar
+                      end=None, # Exclusive: bars that open before this time; None: up to now
+                      limit:int|None=None, # Bars per request (default: 1500)
+                      closed_only:bool=True, # Drop the still-forming last bar
+                      progress:Callable|None=None, # Called after each page with (bars new in the page, its last open time)
+                     ) -> pd.DataFrame:
     "USD-M mark-price klines: open, high, low, close (Binance sends no volume for mark price), indexed by UTC open time"
     df = self._paged_klines("usdm", "markPriceKlines", symbol, interval, start, end, limit, closed_only, progress)
     out = df[["open", "high", "low", "close", "close_time"]]
     out.attrs = {**df.attrs, "price": "mark"}
     return out
 
-# %% ../../nbs/01_data.binance.ipynb #af8242f5
+# %% ../../nbs/01_data.binance.ipynb #fbe28b1a
+@patch
+def first_open_time(self:BinanceClient, symbol:str, # Binance symbol
+                    interval:str, # Binance interval
+                    market:str="spot", # "spot" or "usdm"
+                   ) -> pd.Timestamp|None:
+    "Open time of the first kline Binance has for (symbol, interval): one request (`startTime=0`, `limit=1`); None if it has none"
+    check_choice("market", market, ("spot", "usdm")); check_interval(interval)
+    page = self._request(market, "klines", {"symbol": symbol, "interval": interval, "startTime": 0, "limit": 1})
+    return ms_to_utc([int(page[0][0])])[0] if page else None
+
+# %% ../../nbs/01_data.binance.ipynb #ee6e4168
 def _agg_frame(rows:list[dict]) -> pd.DataFrame:
+    "Binance aggTrade records as a frame indexed by UTC trade time"
     p = np.array([r["p"] for r in rows], dtype="float64"); q = np.array([r["q"] for r in rows], dtype="float64")
     return pd.DataFrame({"trade_id": np.array([r["a"] for r in rows], dtype="int64"), "price": p, "qty": q, "quote_qty": p * q,
                          "is_buyer_maker": np.array([r["m"] for r in rows], dtype=bool),
@@ -327,13 +390,13 @@ def _agg_frame(rows:list[dict]) -> pd.DataFrame:
 @patch
 def agg_trades(self:BinanceClient, symbol:str, # Binance symbol
                start, # First trade time (inclusive; naive = UTC)
-               end=None, # Trades before this time (exclusive); None: up to now
+               end=None, # Exclusive: trades before this time; None: up to now
                market:str="spot", # "spot" or "usdm"
                limit:int=1000, # Trades per request
-               progress:Callable|None=None, # Called after each page with (rows, last trade time)
+               progress:Callable|None=None, # Called after each page with (trades new in the page, last trade time)
               ) -> pd.DataFrame:
     "Aggregate trades indexed by UTC trade time: trade_id (aggregate id), price, qty, quote_qty, is_buyer_maker, first/last trade id"
-    check_choice("market", market, ("spot", "usdm")); check_range("limit", limit, 1, MAX_LIMITS[(market, "aggTrades")])
+    check_choice("market", market, ("spot", "usdm")); check_int("limit", limit, 1, MAX_LIMITS[(market, "aggTrades")])
     s, e = check_time_range(start, end)
     if s is None: raise ParameterError("is required for aggregate trades (all trades since listing is not a sensible request)", field="start")
     start_ms, end_ms = int(s.value // 1_000_000), int((e if e is not None else pd.Timestamp.now(tz="UTC")).value // 1_000_000)
@@ -344,18 +407,17 @@ def agg_trades(self:BinanceClient, symbol:str, # Binance symbol
         first = self._request(market, "aggTrades", {"symbol": symbol, "startTime": t, "endTime": w_end, "limit": 1})
         t = w_end + 1
     rows: list[dict] = []
-    if first:
-        next_id = int(first[0]["a"])
-        while True:
-            page = self._request(market, "aggTrades", {"symbol": symbol, "fromId": next_id, "limit": limit})
-            keep = [r for r in page if r["T"] < end_ms]
-            rows.extend(keep)
-            if progress is not None and keep: progress(len(keep), ms_to_utc([keep[-1]["T"]])[0])
-            if len(keep) < len(page) or len(page) < limit: break
-            top = max(int(r["a"]) for r in page)           # pages are not trusted to be in order
-            _check_advance("aggTrades", "fromId", next_id, top)
-            next_id = top + 1
-    df = _agg_frame(rows) if rows else _agg_frame([])
+    next_id = int(first[0]["a"]) if first else None
+    while next_id is not None:
+        page = self._request(market, "aggTrades", {"symbol": symbol, "fromId": next_id, "limit": limit})
+        keep = [r for r in page if r["T"] < end_ms]
+        rows.extend(keep)
+        if progress is not None and keep: progress(len({int(r["a"]) for r in keep if int(r["a"]) >= next_id}), ms_to_utc([keep[-1]["T"]])[0])
+        if len(keep) < len(page) or len(page) < limit: break
+        top = max(int(r["a"]) for r in page)               # pages are not trusted to be in order
+        _check_advance("aggTrades", "fromId", next_id, top)
+        next_id = top + 1
+    df = _agg_frame(rows)
     df = df.sort_values("trade_id", kind="stable") if not df["trade_id"].is_monotonic_increasing else df
     df = df[~df["trade_id"].duplicated()]
     df.attrs = {"symbol": symbol, "market": market, "source": "binance", "kind": "aggTrade",
@@ -365,33 +427,43 @@ def agg_trades(self:BinanceClient, symbol:str, # Binance symbol
 
 # %% ../../nbs/01_data.binance.ipynb #fd312fc5
 @patch
-def depth(self:BinanceClient, symbol:str, limit:int=100, market:str="spot") -> DepthCapture:
+def depth(self:BinanceClient, symbol:str, # Binance symbol
+          limit:int=100, # Price levels per side
+          market:str="spot", # "spot" or "usdm"
+         ) -> DepthCapture:
     "An order-book snapshot: last_update_id, bids and asks (best first); no diff updates"
-    check_choice("market", market, ("spot", "usdm")); check_range("limit", limit, 1, MAX_LIMITS[(market, "depth")])
+    check_choice("market", market, ("spot", "usdm")); check_int("limit", limit, 1, MAX_LIMITS[(market, "depth")])
     recv = pd.Timestamp.now(tz="UTC")
     d = self._request(market, "depth", {"symbol": symbol, "limit": limit})
     t, how = (ms_to_utc([d["T"]])[0], "exchange transaction time T") if "T" in d else (recv, "local time the request was sent (spot depth carries no time)")
     return DepthCapture(symbol, market, int(d["lastUpdateId"]), t, depth_levels(d["bids"]), depth_levels(d["asks"]), empty_depth_updates(),
                         {"source": "binance", "snapshot_time": how})
 
+# %% ../../nbs/01_data.binance.ipynb #85b093c1
 @patch
 def _paged_time(self:BinanceClient, market:str, name:str, params:dict, time_key:str, start, end, limit:int) -> list[dict]:
+    "Records of [start, end) from endpoint `name`, paged by startTime on the record field `time_key`"
     s, e = check_time_range(start, end)
     e_ms = _ms(e)
     cur, end_ms, rows = (_ms(s) or 0), (e_ms - 1 if e_ms is not None else None), []
     while True:
         page = self._request(market, name, {**params, "startTime": cur, "limit": limit, **({"endTime": end_ms} if end_ms is not None else {})})
         rows.extend(page)
-        if len(page) < limit: break
+        if not page: break
         last = max(int(r[time_key]) for r in page)
         _check_advance(name, "startTime", cur, last)
+        if len(page) < limit or (end_ms is not None and last >= end_ms): break
         cur = last + 1
     return rows
 
 @patch
-def funding_rate(self:BinanceClient, symbol:str, start=None, end=None, limit:int=1000) -> pd.DataFrame:
+def funding_rate(self:BinanceClient, symbol:str, # Binance USD-M symbol
+                 start=None, # First funding time (inclusive; naive = UTC); None: from the first
+                 end=None, # Exclusive: funding times before this; None: up to now
+                 limit:int=1000, # Records per request
+                ) -> pd.DataFrame:
     "USD-M funding-rate history indexed by UTC funding time: funding_rate as Binance reports it (positive: longs pay shorts)"
-    check_range("limit", limit, 1, 1000)
+    check_int("limit", limit, 1, 1000)
     rows = self._paged_time("usdm", "fundingRate", {"symbol": symbol}, "fundingTime", start, end, limit)
     df = pd.DataFrame({"funding_rate": np.array([r["fundingRate"] for r in rows], dtype="float64")},
                       index=ms_to_utc([r["fundingTime"] for r in rows]).rename("funding_time"))
@@ -401,12 +473,18 @@ def funding_rate(self:BinanceClient, symbol:str, start=None, end=None, limit:int
     df.attrs = {"symbol": symbol, "market": "usdm", "source": "binance", "note": "positive funding_rate: longs pay shorts"}
     return df
 
+# %% ../../nbs/01_data.binance.ipynb #d43abc89
 OI_PERIODS = ("5m", "15m", "30m", "1h", "2h", "4h", "6h", "12h", "1d")
 
 @patch
-def open_interest_hist(self:BinanceClient, symbol:str, period:str="5m", start=None, end=None, limit:int=500) -> pd.DataFrame:
+def open_interest_hist(self:BinanceClient, symbol:str, # Binance USD-M symbol
+                       period:str="5m", # One of OI_PERIODS
+                       start=None, # First time (inclusive; naive = UTC)
+                       end=None, # Exclusive: times before this; None: up to now
+                       limit:int=500, # Records per request
+                      ) -> pd.DataFrame:
     "USD-M open-interest statistics indexed by UTC time: sum_open_interest (contracts), sum_open_interest_value (quote)"
-    check_choice("period", period, OI_PERIODS); check_range("limit", limit, 1, 500)
+    check_choice("period", period, OI_PERIODS); check_int("limit", limit, 1, 500)
     rows = self._paged_time("usdm", "openInterestHist", {"symbol": symbol, "period": period}, "timestamp", start, end, limit)
     df = pd.DataFrame({"sum_open_interest": np.array([r["sumOpenInterest"] for r in rows], dtype="float64"),
                        "sum_open_interest_value": np.array([r["sumOpenInterestValue"] for r in rows], dtype="float64")},
@@ -415,8 +493,10 @@ def open_interest_hist(self:BinanceClient, symbol:str, period:str="5m", start=No
     df.attrs = {"symbol": symbol, "period": period, "market": "usdm", "source": "binance"}
     return df
 
+# %% ../../nbs/01_data.binance.ipynb #b9e9ea99
 @patch
-def premium_index(self:BinanceClient, symbol:str|None=None) -> pd.DataFrame:
+def premium_index(self:BinanceClient, symbol:str|None=None, # Binance USD-M symbol; None: every symbol
+                 ) -> pd.DataFrame:
     "USD-M premium index, one row per symbol: mark_price, index_price, estimated_settle_price, last_funding_rate, interest_rate, next_funding_time, time"
     d = self._request("usdm", "premiumIndex", {"symbol": symbol} if symbol else {})
     rows = d if isinstance(d, list) else [d]
@@ -437,4 +517,5 @@ def exchange_info(self:BinanceClient, market:str="spot") -> dict:
 @patch
 def server_time(self:BinanceClient, market:str="spot") -> pd.Timestamp:
     "The server's clock"
+    check_choice("market", market, ("spot", "usdm"))
     return ms_to_utc([self._request(market, "time", {})["serverTime"]])[0]

@@ -6,22 +6,24 @@ Docs: https://mltrade.github.io/mltrade/data.sources.html.md"""
 
 # %% ../../nbs/05_data.sources.ipynb #61b1e12a
 from __future__ import annotations
-import dataclasses, functools, json, lzma
+import dataclasses, functools, json, lzma, warnings
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np, pandas as pd
+import requests
 
-from ..core import DataError, FetchError, ParameterError, check_choice, get_logger
+from ..core import DataError, FetchError, ParameterError, check_choice, get_logger, get_settings
+from .binance import BinanceClient
 from .cache import BarCache, CacheCorruptError, SeriesKey
 from .schema import (PRICE_COLUMNS, INTERVALS, KLINE_FIELDS, DepthCapture, check_interval, check_time_range, depth_levels, klines_to_frame,
                                  ms_to_utc, slice_time, validate_bars, validate_depth_levels, validate_depth_updates, validate_funding, validate_trades)
 
 # %% auto #0
-__all__ = ['SAMPLE_SERIES', 'SAMPLE_CAPTURES', 'SAMPLE_FUNDING', 'SOURCES', 'samples_dir', 'SampleSeries', 'sample_catalog',
-           'resample_bars', 'load_trades', 'load_depth', 'load_funding', 'load_mark_price', 'closed_until',
-           'yahoo_ticker', 'load_bars']
+__all__ = ['SAMPLE_SERIES', 'SAMPLE_CAPTURES', 'SAMPLE_FUNDING', 'SOURCES', 'samples_dir', 'SampleSeries', 'resample_bars',
+           'Capture', 'read_capture', 'load_trades', 'load_depth', 'load_funding', 'load_mark_price', 'sample_catalog',
+           'closed_until', 'yahoo_ticker', 'load_bars']
 
 # %% ../../nbs/05_data.sources.ipynb #b04b1961
 def samples_dir() -> Path:
@@ -82,14 +84,6 @@ _READERS = {"coinbase": _read_coinbase, "freqtrade": _read_freqtrade, "archive":
 def _read_sample(spec:SampleSeries) -> pd.DataFrame:
     return _READERS[spec.reader](samples_dir()/spec.path)
 
-def sample_catalog() -> pd.DataFrame:
-    "What is bundled: one row per candle series, trade/depth capture and funding series"
-    rows: list[dict[str, Any]] = [dict(kind=s.kind, symbol=s.symbol, interval=s.interval, market=s.market, origin=s.origin, note=s.note)
-                                  for s in SAMPLE_SERIES]
-    rows += [dict(kind="trades+depth", symbol=sym, interval=None, market=mkt, origin=c.origin, note=c.note) for (sym, mkt), c in SAMPLE_CAPTURES.items()]
-    rows += [dict(kind="funding", symbol=sym, interval="8h", market="usdm", origin=o, note="") for sym, (_, o) in SAMPLE_FUNDING.items()]
-    return pd.DataFrame(rows)
-
 # %% ../../nbs/05_data.sources.ipynb #9da41ec0
 _SUM_COLUMNS = ("volume", "quote_volume", "trades", "taker_buy_base", "taker_buy_quote")
 
@@ -126,7 +120,7 @@ def resample_bars(bars:pd.DataFrame, # Validated bars at a fixed interval
     out.attrs = {**bars.attrs, "interval": interval, "resampled_from": src}
     return out
 
-# %% ../../nbs/05_data.sources.ipynb #be85695a
+# %% ../../nbs/05_data.sources.ipynb #26ad209f
 def _find_sample(symbol:str, interval:str, market:str|None, kind:str="bars") -> tuple[SampleSeries, bool]:
     "The bundled series for (symbol, interval), or a finer one of the same symbol to resample; (spec, needs_resample)"
     specs = [s for s in SAMPLE_SERIES if s.symbol == symbol and s.kind == kind and (market is None or s.market == market)]
@@ -141,7 +135,9 @@ def _find_sample(symbol:str, interval:str, market:str|None, kind:str="bars") -> 
     what = "mark-price series" if kind == "mark" else "bar series"
     raise ParameterError(f"no bundled {what} for {symbol} {interval}{'' if market is None else ' ' + market}; bundled: {', '.join(have)}", field="symbol")
 
+# %% ../../nbs/05_data.sources.ipynb #1ddbd12f
 def _sample_bars(symbol:str, interval:str, start, end, market:str|None=None, kind:str="bars") -> pd.DataFrame:
+    "Validated bars of [start, end) from the bundled series that fits (resampled when coarser)"
     spec, resample = _find_sample(symbol, interval, market, kind)
     raw = _read_sample(spec)
     required = PRICE_COLUMNS if kind == "mark" else ("open", "high", "low", "close", "volume")
@@ -153,7 +149,7 @@ def _sample_bars(symbol:str, interval:str, start, end, market:str|None=None, kin
     bars, report = validate_bars(bars, interval, required=required)
     bars.attrs = {"symbol": symbol, "interval": interval, "source": "sample", "market": spec.market, "origin": spec.origin,
                   "note": spec.note, "absent_columns": report.absent_columns, "report": report.to_dict(),
-                  **({"resampled_from": spec.interval} if resample else {}), **({"price": "mark"} if kind == "mark" else {})}
+                  **({"resampled_from": spec.interval} if resample else {}), **({"price": "mark"} if kind == "mark" else {}), "fetched": 0, "cached": 0}
     return bars
 
 # %% ../../nbs/05_data.sources.ipynb #2f01aa3f
@@ -173,14 +169,6 @@ SAMPLE_CAPTURES: dict[tuple[str, str], _CaptureSpec] = {
     ("ETHUSDT", "usdm"): _CaptureSpec(("binance_ws/usdm/ETHUSDT-PERP_2024-08-08T2354Z_snapshot_depth_trade.jsonl.xz",), _HFT, "depth@0ms + trade"),
 }
 
-@dataclasses.dataclass
-class _Capture:
-    snapshot: dict
-    snapshot_recv_ns: int
-    trades: pd.DataFrame
-    updates: pd.DataFrame
-    clock_offset_ns: int     # median(exchange event time - local receive time) over the depth events
-
 def _check_capture(symbol:str, market:str) -> _CaptureSpec:
     check_choice("market", market, ("spot", "usdm"))
     if (symbol, market) not in SAMPLE_CAPTURES:
@@ -188,8 +176,21 @@ def _check_capture(symbol:str, market:str) -> _CaptureSpec:
         raise ParameterError(f"no bundled trade/depth capture for {symbol} {market}; bundled: {have}", field="symbol")
     return SAMPLE_CAPTURES[(symbol, market)]
 
+# %% ../../nbs/05_data.sources.ipynb #7844d3c5
+@dataclasses.dataclass
+class Capture:
+    "A bundled trade/depth capture as parsed from its messages: the raw REST snapshot, trades, depth updates, clock offset"
+    snapshot: dict           # The REST depth snapshot exactly as Binance sent it (prices and quantities as decimal strings)
+    snapshot_recv_ns: int    # When the recording machine received the snapshot (its clock, ns since the epoch)
+    trades: pd.DataFrame     # Every trade, as `load_trades` returns them (before validation)
+    updates: pd.DataFrame    # The diff-depth events, one row per changed level, as `load_depth` returns them
+    clock_offset_ns: int     # median(exchange event time - local receive time) over the depth events
+
 @functools.lru_cache(maxsize=4)
-def _read_capture(symbol:str, market:str) -> _Capture:
+def read_capture(symbol:str, # Binance symbol of a bundled capture
+                 market:str, # "spot" or "usdm"
+                ) -> Capture:
+    "The bundled capture of (symbol, market) parsed faithfully, nothing validated or rebuilt (kept after the first call)"
     spec = _check_capture(symbol, market)
     snap: dict|None = None
     snap_ns = 0
@@ -227,7 +228,7 @@ def _read_capture(symbol:str, market:str) -> _Capture:
                             "prev_final_update_id": pu, "side": np.where(side, "ask", "bid"),
                             "price": np.array(prices, dtype="float64"), "qty": np.array(qtys, dtype="float64")})
     updates["side"] = updates["side"].astype("str")
-    return _Capture(snap, snap_ns, trades, updates, int(np.median(offsets)))
+    return Capture(snap, snap_ns, trades, updates, int(np.median(offsets)))
 
 # %% ../../nbs/05_data.sources.ipynb #f4bd361a
 def load_trades(symbol:str="BTCUSDT", # Binance symbol
@@ -237,7 +238,7 @@ def load_trades(symbol:str="BTCUSDT", # Binance symbol
     "Trades indexed by UTC trade time: trade_id, price, qty, quote_qty, is_buyer_maker (True: the taker sold)"
     check_choice("source", source, ("sample",))
     spec = _check_capture(symbol, market)
-    trades = validate_trades(_read_capture(symbol, market).trades.copy())
+    trades = validate_trades(read_capture(symbol, market).trades.copy())
     trades.attrs = {"symbol": symbol, "market": market, "source": source, "kind": "trade", "origin": spec.origin,
                     "note": "is_buyer_maker=True means the buyer was the resting order: the taker sold"}
     return trades
@@ -250,7 +251,7 @@ def load_depth(symbol:str="BTCUSDT", # Binance symbol
     "The bundled order-book capture: REST snapshot plus the diff-depth events, parsed faithfully (no book rebuilt)"
     check_choice("source", source, ("sample",))
     spec = _check_capture(symbol, market)
-    cap = _read_capture(symbol, market)
+    cap = read_capture(symbol, market)
     bids, asks = validate_depth_levels(depth_levels(cap.snapshot["bids"]), depth_levels(cap.snapshot["asks"]))
     if "T" in cap.snapshot: snap_t, how = ms_to_utc([cap.snapshot["T"]])[0], "exchange transaction time T of the snapshot"
     else:
@@ -266,7 +267,7 @@ SAMPLE_FUNDING: dict[str, tuple[str, str]] = {
 
 def load_funding(symbol:str="XRPUSDT", # Binance USD-M perpetual symbol
                  start=None, # First funding time (inclusive; naive = UTC)
-                 end=None, # Last funding time (exclusive)
+                 end=None, # Exclusive: funding times before this
                  source:str="sample", # "sample": the bundled series
                 ) -> pd.DataFrame:
     "Funding rates indexed by UTC funding time; `funding_rate` as Binance reports it (positive: longs pay shorts)"
@@ -283,11 +284,12 @@ def load_funding(symbol:str="XRPUSDT", # Binance USD-M perpetual symbol
                "note": "funding_rate as Binance reports it: positive = longs pay shorts; funding times keep Binance's ms jitter"}
     return f
 
+# %% ../../nbs/05_data.sources.ipynb #38e848f8
 def load_mark_price(symbol:str="XRPUSDT", # Binance USD-M perpetual symbol
                     interval:str="1h", # Bar interval
                     source:str="sample", # "sample": the bundled series
                     start=None, # First open time (inclusive; naive = UTC)
-                    end=None, # Open times before this (exclusive)
+                    end=None, # Exclusive: bars that open before this time
                    ) -> pd.DataFrame:
     "Mark-price bars (open, high, low, close; no volume) indexed by UTC open time"
     check_choice("source", source, ("sample",))
@@ -295,16 +297,27 @@ def load_mark_price(symbol:str="XRPUSDT", # Binance USD-M perpetual symbol
     start, end = check_time_range(start, end)
     return _sample_bars(symbol, interval, start, end, "usdm", kind="mark")
 
-# %% ../../nbs/05_data.sources.ipynb #38e848f8
+# %% ../../nbs/05_data.sources.ipynb #d20102ee
+def sample_catalog() -> pd.DataFrame:
+    "What is bundled: one row per candle series, trade/depth capture and funding series"
+    rows: list[dict[str, Any]] = [dict(kind=s.kind, symbol=s.symbol, interval=s.interval, market=s.market, origin=s.origin, note=s.note)
+                                  for s in SAMPLE_SERIES]
+    rows += [dict(kind="trades+depth", symbol=sym, interval=None, market=mkt, origin=c.origin, note=c.note) for (sym, mkt), c in SAMPLE_CAPTURES.items()]
+    rows += [dict(kind="funding", symbol=sym, interval="8h", market="usdm", origin=o, note="") for sym, (_, o) in SAMPLE_FUNDING.items()]
+    return pd.DataFrame(rows)
+
+# %% ../../nbs/05_data.sources.ipynb #a2a08dc2
 def _next_open(t:pd.Timestamp, interval:str) -> pd.Timestamp:
     "Open time of the bar after the one that opens at `t`"
     step = INTERVALS[interval]
     return t + (step if step is not None else pd.DateOffset(months=1))
 
 def _cache_source(source:str, market:str) -> str:
+    "The cache's source name of a network source and market (binance, binance_usdm, yfinance)"
     return "binance" if (source, market) == ("binance", "spot") else f"{source}_{market}" if source == "binance" else source
 
-def closed_until(now:pd.Timestamp, interval:str) -> pd.Timestamp:
+def closed_until(now:pd.Timestamp, # The present (UTC)
+                 interval:str) -> pd.Timestamp: # Binance interval
     "Open time of the bar still forming at `now`: every bar that opens before it has closed"
     if interval == "1M": return pd.Timestamp(year=now.year, month=now.month, day=1, tz="UTC")
     if interval == "1w":
@@ -312,6 +325,7 @@ def closed_until(now:pd.Timestamp, interval:str) -> pd.Timestamp:
     step = INTERVALS[interval].value  # type: ignore[union-attr]
     return pd.Timestamp(now.value - now.value % step, tz="UTC")
 
+# %% ../../nbs/05_data.sources.ipynb #7e0da10a
 _YAHOO_QUOTES = {"USDT": "USD", "USDC": "USD", "BUSD": "USD", "FDUSD": "USD", "TUSD": "USD", "USD": "USD",
                  "BTC": "BTC", "ETH": "ETH", "EUR": "EUR", "GBP": "GBP"}
 _YAHOO_COLUMNS = ("open", "high", "low", "close", "volume", "quote_volume")
@@ -319,7 +333,7 @@ _YAHOO_INTERVALS = {"1m": "1m", "5m": "5m", "15m": "15m", "30m": "30m", "1h": "1
 _YAHOO_LOOKBACK = {"1m": pd.Timedelta(days=7), "5m": pd.Timedelta(days=60), "15m": pd.Timedelta(days=60), "30m": pd.Timedelta(days=60),
                    "1h": pd.Timedelta(days=730)}
 
-def yahoo_ticker(symbol:str) -> str:
+def yahoo_ticker(symbol:str) -> str: # Binance symbol, e.g. "BTCUSDT"
     "Yahoo Finance's ticker for a Binance symbol: BTCUSDT -> BTC-USD, ETHBTC -> ETH-BTC"
     for q in sorted(_YAHOO_QUOTES, key=len, reverse=True):
         if symbol.endswith(q) and len(symbol) > len(q): return f"{symbol[:-len(q)]}-{_YAHOO_QUOTES[q]}"
@@ -333,28 +347,20 @@ def _yahoo_interval(interval:str) -> str:
     if not fits: raise ParameterError(f"Yahoo has no interval that {interval} bars can be built from", field="interval")
     return max(fits, key=lambda i: INTERVALS[i])  # type: ignore[arg-type,return-value]
 
-# %% ../../nbs/05_data.sources.ipynb #238520e8
-def _fetch_binance(client, symbol:str, interval:str, market:str, a:pd.Timestamp|None, b:pd.Timestamp, progress) -> pd.DataFrame:
-    return client.klines(symbol, interval, a, b, market=market, progress=progress)
-
+# %% ../../nbs/05_data.sources.ipynb #b16246d4
 def _default_yf_session():
     "yfinance's preferred session: curl_cffi impersonating a browser when installed, else plain requests"
-    try:
-        from curl_cffi import requests as creq
-        return creq.Session(impersonate="chrome")
-    except ImportError:
-        import requests
-        return requests.Session()
+    try: from curl_cffi import requests as creq                   # optional: yfinance works without it
+    except ImportError: return requests.Session()
+    return creq.Session(impersonate="chrome")
 
-def _fetch_yfinance(session, symbol:str, interval:str, a:pd.Timestamp|None, b:pd.Timestamp, now:pd.Timestamp, tail:bool=False) -> pd.DataFrame:
+def _fetch_yfinance(session, symbol:str, interval:str, a:pd.Timestamp|None, b:pd.Timestamp, now:pd.Timestamp, tz_dir:Path,
+                    tail:bool=False) -> pd.DataFrame:
     "Bars of [a, b) from Yahoo; with `tail` (the live edge after cached bars) an empty answer is an empty frame, not an error"
-    import warnings
-    import yfinance as yf
+    import yfinance as yf                                             # slow to import: see above
     from yfinance.exceptions import YFPricesMissingError
-    from mltrade.core import FetchError, get_settings
     yi = _yahoo_interval(interval)
     a = a if a is not None else (b - _YAHOO_LOOKBACK[yi] if yi in _YAHOO_LOOKBACK else pd.Timestamp("2010-01-01", tz="UTC"))
-    tz_dir = Path(get_settings().cache_dir).expanduser()/"yfinance-tz"  # type: ignore[arg-type]
     tz_dir.mkdir(parents=True, exist_ok=True)
     yf.set_tz_cache_location(str(tz_dir))
     try:
@@ -363,10 +369,9 @@ def _fetch_yfinance(session, symbol:str, interval:str, a:pd.Timestamp|None, b:pd
             df = yf.Ticker(yahoo_ticker(symbol), session=session if session is not None else _default_yf_session()).history(
                 start=a.to_pydatetime(), end=b.to_pydatetime(), interval=_YAHOO_INTERVALS[yi], auto_adjust=False, actions=False, raise_errors=True)
     except ParameterError: raise
-    except YFPricesMissingError:
-        if not tail: raise FetchError(f"no {yi} bars for {yahoo_ticker(symbol)} in [{a}, {b})", field="yfinance") from None
-        df = None
-    except Exception as e: raise FetchError(f"{yahoo_ticker(symbol)} {yi} [{a}, {b}): {type(e).__name__}: {e}", field="yfinance") from None
+    except YFPricesMissingError: df = None
+    except Exception as e:                                            # yfinance's own errors, and the network's: one line, whole
+        raise FetchError(f"{yahoo_ticker(symbol)} {yi} [{a}, {b}): {type(e).__name__}: {' '.join(str(e).split())}", field="yfinance") from None
     if df is None or not len(df):
         if tail: return pd.DataFrame({c: np.empty(0) for c in _YAHOO_COLUMNS}, index=pd.DatetimeIndex([], tz="UTC", name="open_time").as_unit("ns"))
         raise FetchError(f"no {yi} bars for {yahoo_ticker(symbol)} in [{a}, {b})", field="yfinance")
@@ -383,55 +388,96 @@ def _fetch_yfinance(session, symbol:str, interval:str, a:pd.Timestamp|None, b:pd
                   "note": "Yahoo reports crypto volume in the quote currency: quote_volume; volume = quote_volume / typical price"}
     return bars
 
-# %% ../../nbs/05_data.sources.ipynb #420aab7e
-def _load_network(source:str, symbol:str, interval:str, start, end, market:str, cache:BarCache, client, yf_session, progress) -> pd.DataFrame:
-    "Plan against the cache, fetch what is missing from `source`, store it, read the range back"
+# %% ../../nbs/05_data.sources.ipynb #707a4f21
+def _first_open(source:str, client, cache:BarCache, key:SeriesKey, market:str, e:pd.Timestamp) -> pd.Timestamp:
+    "The first open time of a load with no start: remembered by the cache, else the source's first bar"
+    known = [v.get("attrs", {}).get("listing_start") for v in cache.entries(key).values()]
+    known = [pd.Timestamp(k) for k in known if k]
+    if known: return min(known)
+    if source == "yfinance": return e - _YAHOO_LOOKBACK.get(_yahoo_interval(key.interval), pd.Timedelta(days=365 * 10))
+    first = client.first_open_time(key.symbol, key.interval, market)
+    if first is None: raise DataError(f"Binance has no {key.interval} bars for {key.symbol} ({market})", field="symbol")
+    return first
+
+# %% ../../nbs/05_data.sources.ipynb #1877d678
+def _cached_part(cache:BarCache, key:SeriesKey, s:pd.Timestamp, e:pd.Timestamp) -> tuple[pd.DataFrame, list[str]]:
+    "The cached bars of [s, e), and the periods dropped because their file failed its check"
+    try: return cache.read(key.source, key.symbol, key.interval, s, e), []
+    except CacheCorruptError as err:
+        bad = cache.corrupt_periods(key.source, key.symbol, key.interval, s, e)      # every bad file of the range, not just the first
+        get_logger("data.sources").warning("cache files rejected: re-fetching them", extra=dict(periods=bad, error=str(err)))
+        cache.invalidate(key.source, key.symbol, key.interval, bad)
+        return cache.read(key.source, key.symbol, key.interval, s, e), bad
+
+# %% ../../nbs/05_data.sources.ipynb #223d7abc
+def _fetch_range(source:str, client, yf_session, key:SeriesKey, market:str, a:pd.Timestamp, b:pd.Timestamp, now:pd.Timestamp, tail:bool,
+                 tz_dir:Path, progress:Callable) -> pd.DataFrame:
+    "Bars of [a, b) from Binance or Yahoo, without close_time; `progress(n, last)` called with the bars as they arrive"
+    if source == "binance": got = client.klines(key.symbol, key.interval, a, b, market=market, progress=progress)
+    else:
+        got = _fetch_yfinance(yf_session, key.symbol, key.interval, a, b, now, tz_dir, tail=tail)
+        if len(got): progress(len(got), got.index[-1])
+    return got.drop(columns=[c for c in ("close_time",) if c in got.columns])
+
+# %% ../../nbs/05_data.sources.ipynb #e98a13ab
+def _load_network(source:str, symbol:str, interval:str, start, end, market:str, cache:BarCache, client, yf_session,
+                  progress:Callable|None, on_cached:Callable|None) -> pd.DataFrame:
+    "Read what the cache holds, fetch what it lacks from `source`, store it, read the range back; attrs count fetched and cached bars"
     now = pd.Timestamp.now(tz="UTC")
-    csrc = _cache_source(source, market)
-    upto = closed_until(now, interval)
+    key, upto = SeriesKey(_cache_source(source, market), symbol, interval), closed_until(now, interval)
     e = min(end, upto) if end is not None else upto
-    if source == "binance" and client is None:
-        from mltrade.core import get_settings
-        from mltrade.data.binance import BinanceClient
-        client = BinanceClient(get_settings().binance_base_url)
-    s = start
-    if s is None:
-        known = [v.get("attrs", {}).get("listing_start") for v in cache.entries(SeriesKey(csrc, symbol, interval)).values()]
-        known = [k for k in known if k]
-        if known: s = pd.Timestamp(min(known))
-        elif source == "binance":
-            first = client.klines(symbol, interval, None, e, market=market, limit=1, closed_only=False)
-            if not len(first): raise DataError(f"Binance has no {interval} bars for {symbol} before {e}", field="symbol")
-            s = first.index[0]
-        else: s = e - _YAHOO_LOOKBACK.get(_yahoo_interval(interval), pd.Timedelta(days=365 * 10))
+    if source == "binance" and client is None: client = BinanceClient(get_settings().binance_base_url)
+    s = start if start is not None else _first_open(source, client, cache, key, market, e)
     if s >= e: raise DataError(f"no closed {interval} bar in [{s}, {e}) yet (now {now})", field="end")
-    refetched: list[str] = []
-    for attempt in range(2):
-        for a, b in cache.plan(csrc, symbol, interval, s, e, now=now):
-            got = (_fetch_binance(client, symbol, interval, market, a, b, progress) if source == "binance"
-                   else _fetch_yfinance(yf_session, symbol, interval, a, b, now, tail=b >= upto and a > s))
-            got = got.drop(columns=[c for c in ("close_time",) if c in got.columns])
-            if start is None: got.attrs = {**got.attrs, "listing_start": str(s)}
-            live = b >= upto                                  # asked for every bar closed by now
-            to = (_next_open(got.index[-1], interval) if len(got) else a) if live else b   # at the live edge: covered up to what arrived
-            if to > a: cache.write(got, csrc, symbol, interval, covered=(a, to), fetched_at=now, live_edge=live)
-        try:
-            bars = cache.read(csrc, symbol, interval, s, e)
-            break
-        except CacheCorruptError as err:
-            if attempt: raise
-            bad = cache.corrupt_periods(csrc, symbol, interval, s, e)       # every bad file of the range, not just the first
-            get_logger("data.sources").warning("cache files rejected: re-fetching them", extra=dict(periods=bad, error=str(err)))
-            cache.invalidate(csrc, symbol, interval, bad); refetched += bad
+    have, refetched = _cached_part(cache, key, s, e)
+    todo = cache.plan(key.source, symbol, interval, s, e, now=now)
+    planned = np.zeros(len(have), bool)
+    for a, b in todo: planned |= (have.index >= a) & (have.index < b)
+    cached, fetched = int((~planned).sum()), 0
+    if on_cached is not None: on_cached(cached)
+    def count(n:int, last:pd.Timestamp):
+        nonlocal fetched
+        fetched += n
+        if progress is not None: progress(n, last)
+    for a, b in todo:
+        got = _fetch_range(source, client, yf_session, key, market, a, b, now, b >= upto and a > s, cache.root/"yfinance-tz", count)
+        if start is None: got.attrs = {**got.attrs, "listing_start": str(s)}
+        live = b >= upto                                  # asked for every bar closed by now
+        to = (_next_open(got.index[-1], interval) if len(got) else a) if live else b   # at the live edge: covered up to what arrived
+        if to > a: cache.write(got, key.source, symbol, interval, covered=(a, to), fetched_at=now, live_edge=live)
+    bars = cache.read(key.source, symbol, interval, s, e) if todo else have
     if not len(bars): raise DataError(f"{source} has no {interval} bars for {symbol} in [{s}, {e})", field="symbol")
     attrs = dict(bars.attrs)
     bars, report = validate_bars(bars.drop(columns=[c for c in ("close_time",) if c in bars.columns]), interval)
     bars.attrs = {"symbol": symbol, "interval": interval, "source": source, "market": market, "cache": str(cache.root),
-                  "derived_columns": attrs.get("derived_columns", []), "absent_columns": report.absent_columns,
-                  "report": report.to_dict(), "refetched": refetched, **({"note": attrs["note"]} if "note" in attrs else {})}
+                  "derived_columns": attrs.get("derived_columns", []), "absent_columns": report.absent_columns, "report": report.to_dict(),
+                  "refetched": refetched, "fetched": fetched, "cached": cached, **({"note": attrs["note"]} if "note" in attrs else {})}
     return bars
 
-def _load_cache_only(symbol:str, interval:str, start, end, market:str, cache:BarCache) -> pd.DataFrame:
+# %% ../../nbs/05_data.sources.ipynb #27cd5710
+def _sample_hint(symbol:str, interval:str, market:str|None) -> tuple[str, dict]:
+    "How to load bundled real data instead: (a sentence with the `load_bars` call, that call's keyword arguments)"
+    def call(spec:SampleSeries, iv:str) -> tuple[str, dict]:
+        try: raw = _read_sample(spec); span = f", {raw.index[0]:%Y-%m-%d} to {raw.index[-1]:%Y-%m-%d}"
+        except Exception: span = ""                      # the hint must not fail where the load already did
+        built = f", {iv} bars built from its {spec.interval} bars" if iv != spec.interval else ""
+        kw = {"symbol": spec.symbol, "interval": iv, **({"market": spec.market} if spec.market != "spot" else {}), "source": "sample"}
+        args = ", ".join([repr(spec.symbol), repr(iv)] + [f"{k}={v!r}" for k, v in kw.items() if k not in ("symbol", "interval")])
+        return f"load_bars({args}) ({spec.origin}{built}{span}; see sample_catalog())", kw
+    for mkt in dict.fromkeys((market, None)):           # the market asked for, then any
+        try: spec, _ = _find_sample(symbol, interval, mkt)
+        except ParameterError: continue
+        note = f" (the bundled {symbol} is the {spec.market} market, not {market})" if market not in (None, spec.market) else ""
+        text, kw = call(spec, interval)
+        return f"to work offline on the bundled real data, call {text}{note}", kw
+    same = [s for s in SAMPLE_SERIES if s.kind == "bars" and s.symbol == symbol]
+    what = f"{symbol} is bundled as {', '.join(f'{s.interval} {s.market}' for s in same)} only" if same else f"no {symbol} series is bundled"
+    alt = same[0] if same else SAMPLE_SERIES[0]
+    text, kw = call(alt, alt.interval)
+    return f"there is no bundled {symbol} {interval} sample ({what}); to work offline on bundled real data, call {text}", kw
+
+# %% ../../nbs/05_data.sources.ipynb #5c31c25d
+def _load_cache_only(symbol:str, interval:str, start, end, market:str, cache:BarCache, on_cached:Callable|None) -> pd.DataFrame:
     "Bars from the cache alone: the first source that has the series and covers the range; never the network"
     tried = []
     for src in (_cache_source("binance", market), "yfinance"):
@@ -448,67 +494,55 @@ def _load_cache_only(symbol:str, interval:str, start, end, market:str, cache:Bar
         attrs = dict(bars.attrs)
         bars, report = validate_bars(bars.drop(columns=[c for c in ("close_time",) if c in bars.columns]), interval)
         bars.attrs = {"symbol": symbol, "interval": interval, "source": "cache", "cached_from": src, "market": market, "cache": str(cache.root),
-                      "derived_columns": attrs.get("derived_columns", []), "absent_columns": report.absent_columns, "report": report.to_dict()}
+                      "derived_columns": attrs.get("derived_columns", []), "absent_columns": report.absent_columns, "report": report.to_dict(),
+                      "fetched": 0, "cached": len(bars)}
+        if on_cached is not None: on_cached(len(bars))
         return bars
-    raise DataError(f"the cache at {cache.root} cannot answer {symbol} {interval} [{start}, {end}): "
-                    f"{'; '.join(tried) or 'nothing cached for it'}. Fetch it with source='auto' (or 'binance'), "
-                    f"or use the bundled data with source='sample'", field="cache")
+    hint, suggest = _sample_hint(symbol, interval, market)
+    raise DataError(f"the cache at {cache.root} cannot answer {symbol} {interval} [{start}, {end}): {'; '.join(tried) or 'nothing cached for it'}. "
+                    f"Fetch it with source='auto' (or 'binance'); or, {hint}", field="cache", suggest=suggest)
 
-# %% ../../nbs/05_data.sources.ipynb #a4dff6a6
+# %% ../../nbs/05_data.sources.ipynb #fe860486
 SOURCES = ("auto", "binance", "yfinance", "cache", "sample")
-
-def _sample_hint(symbol:str, interval:str, market:str|None) -> str:
-    "How to load bundled real data instead: the call for the sample that fits symbol, interval and market, else the demo default"
-    def call(spec:SampleSeries, iv:str) -> str:
-        try: raw = _read_sample(spec); span = f", {raw.index[0]:%Y-%m-%d} to {raw.index[-1]:%Y-%m-%d}"
-        except Exception: span = ""                      # the hint must not fail where the load already did
-        built = f", {iv} bars built from its {spec.interval} bars" if iv != spec.interval else ""
-        mk = f", market='{spec.market}'" if spec.market != "spot" else ""
-        return f"load_bars('{spec.symbol}', '{iv}'{mk}, source='sample') ({spec.origin}{built}{span}; see sample_catalog())"
-    for mkt in dict.fromkeys((market, None)):           # the market asked for, then any
-        try: spec, _ = _find_sample(symbol, interval, mkt)
-        except ParameterError: continue
-        note = f" (the bundled {symbol} is the {spec.market} market, not {market})" if market not in (None, spec.market) else ""
-        return f"to work offline on the bundled real data, call {call(spec, interval)}{note}"
-    same = [s for s in SAMPLE_SERIES if s.kind == "bars" and s.symbol == symbol]
-    what = f"{symbol} is bundled as {', '.join(f'{s.interval} {s.market}' for s in same)} only" if same else f"no {symbol} series is bundled"
-    alt = same[0] if same else SAMPLE_SERIES[0]
-    return f"there is no bundled {symbol} {interval} sample ({what}); to work offline on bundled real data, call {call(alt, alt.interval)}"
 
 def load_bars(symbol:str, # Binance symbol, e.g. "BTCUSDT"
               interval:str, # Binance interval, e.g. "1h"
               start=None, # First open time (inclusive; naive = UTC); None: as early as the source has
-              end=None, # Open times before this (exclusive); None: up to the last closed bar
+              end=None, # Exclusive: bars that open before this time (naive = UTC); None: up to the last closed bar
               source:str="auto", # "auto", "binance", "yfinance", "cache" or "sample"
               cache_dir=None, # Parquet cache directory (default: settings.cache_dir)
               market:str|None=None, # "spot" or "usdm"; None: spot, or whatever the bundled sample is
               client=None, # A `BinanceClient` to use (default: one for settings.binance_base_url)
               yf_session=None, # A `requests.Session` (or curl_cffi session) for yfinance (default: yfinance's kind)
-              progress=None, # Called after each fetched page with (rows, last open time)
+              progress:Callable|None=None, # Called as bars arrive with (bars new to this load, open time of the last)
+              on_cached:Callable|None=None, # Called once, before any fetch, with the bars of the range already in the cache
              ) -> pd.DataFrame:
-    "Validated bars indexed by UTC open time; attrs carry symbol, interval, source (and what the data lacks)"
+    "Validated bars of [start, end) indexed by UTC open time; attrs carry symbol, interval, source, what the data lacks, bars fetched and cached"
     check_choice("source", source, SOURCES)
     check_interval(interval)
     if market is not None: check_choice("market", market, ("spot", "usdm"))
     if not isinstance(symbol, str) or not symbol.isalnum():
         raise ParameterError(f"must be a Binance symbol like 'BTCUSDT', got {symbol!r}", field="symbol")
-    symbol = symbol.upper()
-    start, end = check_time_range(start, end)
+    for name, fn in (("progress", progress), ("on_cached", on_cached)):
+        if fn is not None and not callable(fn): raise ParameterError(f"must be a function or None, got {fn!r}", field=name)
+    symbol, (start, end) = symbol.upper(), check_time_range(start, end)
     if source == "sample": return _sample_bars(symbol, interval, start, end, market)
-    mkt = market or "spot"
-    cache = BarCache(cache_dir)
-    if source == "cache": return _load_cache_only(symbol, interval, start, end, mkt, cache)
+    mkt, cache = market or "spot", BarCache(cache_dir)
+    if source == "cache": return _load_cache_only(symbol, interval, start, end, mkt, cache, on_cached)
     srcs = (source,) if source != "auto" else ("binance", "yfinance") if mkt == "spot" else ("binance",)
-    failures, last = [], None
+    failures: list[str] = []
+    errors: list[FetchError] = []
     for i, src in enumerate(srcs):
-        try: return _load_network(src, symbol, interval, start, end, mkt, cache, client, yf_session, progress)
+        try: return _load_network(src, symbol, interval, start, end, mkt, cache, client, yf_session, progress, on_cached)
         except FetchError as e:
             if src == "binance" and e.context.get("code") is not None: raise      # Binance rejected the request itself: no fallback helps
-            failures.append(str(e) if str(e).startswith(src) else f"{src} {e}"); last = e
+            failures.append(str(e) if str(e).startswith(src) else f"{src} {e}"); errors.append(e)
             if i + 1 < len(srcs): get_logger("data.sources").warning("source failed, trying the next", extra=dict(source=src, error=str(e)))
-    assert last is not None
-    hint = "Nothing was loaded, and mltrade never substitutes sample data silently: " + _sample_hint(symbol, interval, market)
+    last = errors[-1]                                    # every source failed: the last failure is the cause
+    text, suggest = _sample_hint(symbol, interval, market)
+    hint = "Nothing was loaded, and mltrade never substitutes sample data silently: " + text
     if source == "auto":
-        raise FetchError(f"could not load {symbol} {interval}: " + " | ".join(failures) + ". " + hint, field="source", failures=failures) from last
+        raise FetchError(f"could not load {symbol} {interval}: " + " | ".join(failures) + ". " + hint, field="source", failures=failures,
+                         suggest=suggest) from last
     own = str(last).removeprefix(f"{last.field}: ") if last.field else str(last)      # one source by name: its own error first, as it was
-    raise FetchError(f"{own}. {hint}", field=last.field, **{**last.context, "source": source, "failures": failures}) from last
+    raise FetchError(f"{own}. {hint}", field=last.field, **{**last.context, "source": source, "failures": failures, "suggest": suggest}) from last
