@@ -6,7 +6,7 @@ Docs: https://mltrade.github.io/mltrade/servers.html.md"""
 
 # %% ../nbs/08_servers.ipynb #ab9f8c57
 from __future__ import annotations
-import contextlib, glob, os, pwd, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
+import atexit, contextlib, glob, os, pwd, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
 from pathlib import Path
 from typing import Callable
 
@@ -79,6 +79,13 @@ def log_tail(self:ServerProcess, n:int=20) -> str: # Number of lines
     return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
 
 # %% ../nbs/08_servers.ipynb #73448017
+_live: set[ServerProcess] = set()
+
+@atexit.register
+def _stop_live() -> None:
+    "Stop every server this process started and has not stopped"
+    for srv in list(_live): srv.stop()
+
 @patch
 def start(self:ServerProcess) -> ServerProcess:
     "Start the server and wait until it is ready; return self"
@@ -92,6 +99,7 @@ def start(self:ServerProcess) -> ServerProcess:
         with open(self.workdir/"server.log", "ab") as out:
             self.proc = subprocess.Popen(self.command(), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                          env={**os.environ, **self.environment()}, cwd=self.workdir, start_new_session=True)
+        _live.add(self)
         while not self.is_ready():
             if self.proc.poll() is not None:
                 raise ServerError(f"{self.name} on {self.host}:{self.port} exited with code {self.proc.returncode} before it was ready: "
@@ -127,6 +135,7 @@ def stop(self:ServerProcess) -> None:
             deadline = time.monotonic() + 5                     # killed children are reaped by init, a moment later
             while _group_alive(pgid) and time.monotonic() < deadline: time.sleep(0.05)
         self.proc = None
+    _live.discard(self)
     if self._own_dir and self.workdir is not None:
         shutil.rmtree(self.workdir, ignore_errors=True)
         self.workdir = None
