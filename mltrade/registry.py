@@ -409,6 +409,12 @@ def register(run_id:str, # MLflow run whose model to register
     return v
 
 # %% ../nbs/60_registry.ipynb #c70073fc
+def _keep_report(client:MlflowClient, name:str, version:int, run_id:str, report:GateReport) -> None:
+    "Tag the report on the version and log it to the version's run"
+    client.set_model_version_tag(name, str(version), "mltrade.gate", report.to_json())
+    client.set_model_version_tag(name, str(version), "mltrade.gate_passed", str(report.passed).lower())
+    client.log_text(run_id, report.to_json(), f"gate/report-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%fZ}.json")
+
 def promote(name:str, # Registered model name
             version:int|None=None, # Version to promote (default: the challenger)
             force:bool=False, # Promote even if the gate fails (recorded as forced)
@@ -422,13 +428,10 @@ def promote(name:str, # Registered model name
     try: mv = client.get_model_version(name, str(version))
     except MlflowException: raise ParameterError(f"{name} has no version {version}", field="version") from None
     if _alias(client, name, "champion") == version: raise ParameterError(f"version {version} is already the champion of {name}", field="version")
-    run_id = str(mv.run_id)
-    report = _gate(client, uri, name, load_evidence(run_id, uri), f"models:/{name}/{version}", version)
+    report = _gate(client, uri, name, load_evidence(str(mv.run_id), uri), f"models:/{name}/{version}", version)
     report.promoted = report.passed or force
     report.forced = report.promoted and not report.passed
-    client.set_model_version_tag(name, str(version), "mltrade.gate", report.to_json())
-    client.set_model_version_tag(name, str(version), "mltrade.gate_passed", str(report.passed).lower())
-    client.log_text(run_id, report.to_json(), f"gate/report-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%fZ}.json")
+    _keep_report(client, name, version, str(mv.run_id), report)
     if report.promoted: _move(client, name, "champion", version, "promote" if report.passed else "force-promote", reason, gate_passed=report.passed)
     return report
 

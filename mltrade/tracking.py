@@ -424,6 +424,10 @@ def storage_name(storage) -> str: # An Optuna storage as given to `run_research`
     return storage_name(url) if isinstance(url, str) else type(storage).__name__
 
 # %% ../nbs/56_tracking.ipynb #35006ee8
+def _key(label) -> str:
+    "A row label as a metric-name part: 'isotonic, held-out folds' -> 'isotonic_held_out_folds'"
+    return re.sub(r"[^0-9a-z]+", "_", str(label).lower()).strip("_")
+
 def _fold_metrics(result) -> dict:
     "Probability metrics of the held-out calibrated out-of-fold predictions, fold by fold (the run's purged folds)"
     cfg, train, p = result.config, result.train_labels, result.trained.oof_calibrated
@@ -451,7 +455,7 @@ def research_record(result, # A `ResearchResult`
     perf = s["holdout_performance"]
     metrics = {"holdout": {**s["holdout_probability_quality"], "prior_log_loss": ev.prior_log_loss, **perf["strategy"],
                            "buy_and_hold": perf["buy_and_hold"], "trading": tr.trading},
-               "cv_selection_biased": {**{str(k): v for k, v in tr.metrics.drop(columns="used").to_dict(orient="index").items()},
+               "cv_selection_biased": {**{_key(k): v for k, v in tr.metrics.drop(columns="used").to_dict(orient="index").items()},
                                        **_fold_metrics(result)},
                "optuna": {"trials": n, "best_value": tr.study.best_value}, "seconds": s["seconds"]}
     files = {"features.json": json.dumps(features, indent=1), **({"report": Path(report_dir)} if report_dir else {})}
