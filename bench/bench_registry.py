@@ -22,7 +22,7 @@ from mltrade.calibration import double_threshold, round_trip_cost
 from mltrade.core import Settings, set_settings
 from mltrade.registry import cpcv_trial_returns, load_champion, model_name, promote, register
 from mltrade.servers import MlflowServer
-from mltrade.tracking import GateEvidence, RunRecord, digest, log_record, prior_log_loss
+from mltrade.tracking import GateEvidence, RunRecord, digest, experiment_id, log_record, prior_log_loss
 
 N_BARS, SPLIT = 3000, 0.6
 
@@ -79,7 +79,7 @@ def record(bars:pd.DataFrame, labels:pd.DataFrame) -> RunRecord:
 
 def plain_mlflow(rec:RunRecord, uri:str) -> None:
     "The storage part alone, with MLflow's fluent API: the same parameters, metrics and model in one run"
-    mlflow.set_tracking_uri(uri); mlflow.set_experiment("bench-plain")
+    mlflow.set_tracking_uri(uri); mlflow.set_experiment(experiment_id=experiment_id("bench-plain", uri))   # artifacts in the temporary home
     with mlflow.start_run():
         mlflow.log_params(rec.params); mlflow.log_metrics({f"m{i}": float(i) for i in range(65)})
         mlflow.pyfunc.log_model(name="model", python_model=rec.model, pip_requirements=["mlflow"])
