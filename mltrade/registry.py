@@ -22,7 +22,7 @@ from sklearn.metrics import log_loss
 from .backtest.metrics import (deflated_sharpe_ratio, infer_periods_per_year, max_drawdown, probability_of_backtest_overfitting,
                                       sharpe_ratio)
 from .calibration import round_trip_cost
-from .core import MltradeError, ParameterError, Settings, check_bool, check_int, check_range, get_logger, get_settings
+from .core import MltradeError, ParameterError, Settings, check_bool, check_choice, check_int, check_range, get_logger, get_settings
 from .data.schema import check_interval
 from .splits import CombinatorialPurgedKFold
 from .tracking import GateEvidence, check_tracking, load_evidence, tracking
@@ -279,6 +279,8 @@ def cpcv_trial_returns(estimator, # Unfitted sklearn classifier
                        signal:Callable[[pd.DataFrame], pd.Series]=_argmax_signal) -> pd.DataFrame: # Probabilities -> -1/0/1
     "Net out-of-sample return of every configuration at every event, averaged over the CPCV paths: events x configurations"
     if len(configs) < 2: raise ParameterError(f"needs at least 2 configurations, got {len(configs)}", field="configs")
+    for nm, v in (("y", y), ("t1", t1), ("ret", ret), ("sample_weight", sample_weight)):
+        if v is not None and not v.index.equals(X.index): raise ParameterError("must be indexed like X: the same events in the same order", field=nm)
     cv, cost = CombinatorialPurgedKFold(n_groups, n_test_groups, t1=t1, embargo=embargo), round_trip_cost(fees, slippage)
     cols = {}
     for k, params in enumerate(configs):
@@ -321,6 +323,7 @@ def _client(uri:str|None, name:str|None=None) -> tuple[MlflowClient, str]:
 # %% ../nbs/60_registry.ipynb #61e3ed93
 def _move(client:MlflowClient, name:str, alias:str, to:int, action:str, reason:str="", **extra) -> dict:
     "Point `alias` at version `to` and append the move to the champion history (checked); return the entry"
+    check_choice("alias", alias, ALIASES)
     hist = _history(client, name)
     last: dict[str, Any] = hist[-1] if hist else {"seq": 0, "stack": []}
     line = list(last["stack"])

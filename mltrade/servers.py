@@ -144,7 +144,7 @@ def stop(self:ServerProcess) -> None:
 def http_ok(url:str, # URL to GET
             timeout:float=1.0) -> bool: # Seconds to wait for the answer
     "Whether `GET url` answers 200"
-    with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=timeout) as r: return r.status == 200   # noqa: S310 (http URLs we built)
+    with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=timeout) as r: return r.status == 200   # noqa: S310  # nosec B310 (http URLs built here)
     return False
 
 class MlflowServer(ServerProcess):
