@@ -76,7 +76,7 @@ def check_tracking(uri:str|None=None, # Tracking URI (default: `tracking_uri()`)
     if th.is_alive() or "error" in out:
         why = f"no answer within {timeout:g} s" if th.is_alive() else _reason(out["error"])
         raise TrackingError(f"MLflow tracking store {uri} is unreachable: {why} (after {time.monotonic() - t:.1f} s). "
-                            "Start one with `mltrade mlflow`, or point MLFLOW_TRACKING_URI (or the mlflow_uri setting) at a live one",
+                            "Start the server, or point MLFLOW_TRACKING_URI (or the mlflow_uri setting) at a live one",
                             field="mlflow_uri", uri=uri)
     return uri
 
