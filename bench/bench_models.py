@@ -18,7 +18,8 @@ import xgboost as xgb
 
 from _common import best_time, report
 from mltrade.models.lstm import AttentionLSTM, LSTMModel, windows
-from mltrade.models.xgb import XGBModel, fit_estimator, predict_rows, purged_cv, tune
+from mltrade.models.base import fit_estimator, predict_rows, purged_cv
+from mltrade.models.xgb import XGBModel, tune
 from mltrade.testing import planted_signal_data
 from sklearn.metrics import log_loss
 

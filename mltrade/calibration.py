@@ -1,4 +1,4 @@
-"""Isotonic and Platt calibration on out-of-fold scores; F1, expected-value and double thresholds chosen out of fold; meta-labeling.
+"""Isotonic and Platt calibration on out-of-fold scores; F1, expected-value and double thresholds chosen out of fold; trade value; meta-labeling.
 
 Docs: https://mltrade.github.io/mltrade/calibration.html.md"""
 
@@ -6,11 +6,10 @@ Docs: https://mltrade.github.io/mltrade/calibration.html.md"""
 
 # %% ../nbs/43_calibration.ipynb #306faf46
 from __future__ import annotations
-import dataclasses, hashlib, warnings
-from typing import Any, Mapping
+import hashlib, warnings
+from typing import Mapping
 
 import numpy as np, pandas as pd
-import optuna
 import plotly.graph_objects as go
 from scipy.optimize import minimize
 from scipy.special import expit, logit
@@ -19,16 +18,15 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.metrics import brier_score_loss, log_loss, precision_recall_curve, roc_auc_score
 from sklearn.utils.validation import check_is_fitted
 
-from .core import DataError, LeakageError, ParameterError, check_choice, check_range
-from .models.xgb import (XGBModel, check_training_data, cv_splits, fit_estimator, oof_predict_proba, predict_rows,
-                                purged_cv, tune)
+from .core import DataError, LeakageError, ParameterError, check_choice, check_int, check_range
+from .models.base import check_training_data, cv_splits, fit_estimator, oof_predict_proba, predict_rows, purged_cv
+from .models.xgb import XGBModel
 
 # %% auto #0
 __all__ = ['METHODS', 'OFF', 'PlattScaling', 'Calibrator', 'calibrate', 'cross_calibrate', 'probability_metrics',
            'calibration_report', 'reliability_table', 'reliability_diagram', 'double_threshold', 'up_down',
-           'round_trip_cost', 'trade_returns', 'f1_threshold', 'ev_threshold', 'fit_double_threshold',
-           'threshold_table', 'cross_double_threshold', 'primary_side', 'MetaLabelModel', 'heldout_gate',
-           'TrainedSignal', 'train_signal_model']
+           'round_trip_cost', 'trade_returns', 'f1_threshold', 'ev_threshold', 'fit_double_threshold', 'trade_stats',
+           'threshold_table', 'cross_double_threshold', 'primary_side', 'MetaLabelModel']
 
 # %% ../nbs/43_calibration.ipynb #12bf5a97
 class PlattScaling:
@@ -68,6 +66,7 @@ def _score_matrix(scores, name:str="scores") -> tuple[np.ndarray, pd.Index|None,
     if (S < 0).any() or (S > 1).any(): raise ParameterError("must be probabilities in [0, 1]", field=name)
     return S, idx, cols
 
+# %% ../nbs/43_calibration.ipynb #3248cab1
 class Calibrator:
     "Calibration maps fit on out-of-fold scores; refuses to score the rows it was fit on"
     def __init__(self, method:str, classes:np.ndarray, maps:list, binary:bool, fit_index:pd.Index|None, fit_digest:str, eps:float):
@@ -85,11 +84,9 @@ class Calibrator:
         if not allow: raise LeakageError(msg + "; score rows it did not see, or pass allow_in_sample=True for a diagnostic", field="scores")
         warnings.warn(msg, UserWarning, stacklevel=3)
 
-    def predict_proba(self, scores, # Scores shaped like those it was fit on
-                      allow_in_sample:bool=False) -> np.ndarray: # Score rows it was fit on anyway (warns)
-        "Calibrated probabilities, columns in `classes_` order"
-        S, idx, _ = _score_matrix(scores)
-        self._check_out_of_sample(S, idx, allow_in_sample)
+    def apply(self, scores) -> np.ndarray: # Scores shaped like those it was fit on
+        "The calibrated probabilities of `scores`, columns in `classes_` order (no in-sample check)"
+        S, _, _ = _score_matrix(scores)
         if self.binary:
             q = np.clip(self.maps_[0].predict(S[:, -1]), self.eps, 1 - self.eps)
             return np.column_stack([1 - q, q])
@@ -97,6 +94,14 @@ class Calibrator:
         Q = np.clip(np.column_stack([m.predict(S[:, k]) for k, m in enumerate(self.maps_)]), self.eps, 1 - self.eps)
         return Q / Q.sum(axis=1, keepdims=True)
 
+    def predict_proba(self, scores, # Scores shaped like those it was fit on
+                      allow_in_sample:bool=False) -> np.ndarray: # Score rows it was fit on anyway (warns)
+        "Calibrated probabilities, columns in `classes_` order; refuses the rows the calibrator was fit on"
+        S, idx, _ = _score_matrix(scores)
+        self._check_out_of_sample(S, idx, allow_in_sample)
+        return self.apply(S)
+
+# %% ../nbs/43_calibration.ipynb #66674904
 def _fit_map(method:str, s:np.ndarray, hit:np.ndarray, w:np.ndarray|None):
     if method == "sigmoid": return PlattScaling().fit(s, hit, w)
     return IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(s, hit.astype(np.float64), sample_weight=w)
@@ -195,6 +200,8 @@ def reliability_diagram(curves:Mapping[str, tuple], # name -> (p, hit) or (p, hi
                              height=380, margin=dict(t=40, b=20))
 
 # %% ../nbs/43_calibration.ipynb #50c85610
+OFF = 1.0 + 1e-9   # a threshold above every probability: that side never trades
+
 def _side_threshold(name:str, t) -> float:
     "A threshold: a number >= 0 (above 1: that side never trades)"
     if isinstance(t, bool) or not isinstance(t, (int, float, np.integer, np.floating)) or np.isnan(t) or t < 0:
@@ -220,7 +227,7 @@ def double_threshold(p_up, # Probability of the up class (Series or array)
     long, short = up.to_numpy() >= tl, down.to_numpy() >= ts
     return pd.Series(np.where(long & ~short, 1, np.where(short & ~long, -1, 0)).astype(np.int8), index=up.index, name="signal")
 
-# %% ../nbs/43_calibration.ipynb #368d1d61
+# %% ../nbs/43_calibration.ipynb #b383e398
 def up_down(proba:pd.DataFrame) -> tuple[pd.Series, pd.Series]: # Class probabilities, columns = classes, with 1 and -1
     "p(up) and p(down): the columns of classes 1 and -1"
     missing = [c for c in (1, -1) if c not in proba.columns]
@@ -240,6 +247,7 @@ def trade_returns(signal:pd.Series, # -1/0/1 per event
     s = signal.to_numpy(dtype=np.float64)
     return pd.Series(s * r - np.abs(s) * round_trip_cost(fees, slippage), index=signal.index, name="net_ret")
 
+# %% ../nbs/43_calibration.ipynb #9756d6a4
 def f1_threshold(p, # Probability of the event
                  hit, # Whether it happened (bool)
                  sample_weight=None) -> tuple[float, float]: # Per-row weights
@@ -251,7 +259,7 @@ def f1_threshold(p, # Probability of the event
 
 def _grid(p:np.ndarray, n:int) -> np.ndarray:
     "Candidate thresholds: `n` quantiles of `p`, plus one above every value (the side disabled)"
-    return np.unique(np.r_[np.quantile(p, np.linspace(0, 1, n)), 1.0 + 1e-9])
+    return np.unique(np.r_[np.quantile(p, np.linspace(0, 1, n)), OFF])
 
 def ev_threshold(p, # Probability of the side's class
                  ret, # Triple-barrier return of each event (long)
@@ -260,26 +268,28 @@ def ev_threshold(p, # Probability of the side's class
                  min_trades:int=20, # Cuts letting fewer trades through are not considered
                  n_grid:int=101) -> tuple[float, float]: # Candidate thresholds (quantiles of p)
     "The threshold maximising the total net return of the trades it lets through, and that total"
-    check_choice("side", side, (1, -1)); check_range("min_trades", min_trades, lo=1)
+    check_choice("side", side, (1, -1)); check_int("min_trades", min_trades, lo=1); check_int("n_grid", n_grid, lo=2)
     p = _prob_series("p", p).to_numpy(); r = np.asarray(ret, dtype=np.float64)
     net = side * r - round_trip_cost(fees, slippage)
     order = np.argsort(-p, kind="stable")
     cum = np.cumsum(net[order])                          # total of the k most confident trades
-    best_t, best = 1.0 + 1e-9, 0.0                       # not trading is always an option
+    best_t, best = OFF, 0.0                              # not trading is always an option
     for t in _grid(p, n_grid):
         k = int((p >= t).sum())
         if k >= min_trades and cum[k - 1] > best: best_t, best = float(t), float(cum[k - 1])
     return best_t, best
 
+# %% ../nbs/43_calibration.ipynb #6db529e4
 def fit_double_threshold(p_up, p_down, # Calibrated out-of-fold probabilities
                          ret, # Triple-barrier return of each event (long)
                          fees:float=0.001, slippage:float=0.0005, # Per side, as fractions of notional
                          min_trades:int=20, # Pairs trading fewer events are not considered
                          n_grid:int=101) -> tuple[float, float, float]: # Grid points per threshold (quantiles, as `ev_threshold`)
     "The (t_long, t_short) pair maximising the total net return of `double_threshold`'s trades, and that total"
+    check_int("min_trades", min_trades, lo=1); check_int("n_grid", n_grid, lo=2)
     up, down = _prob_series("p_up", p_up).to_numpy(), _prob_series("p_down", p_down).to_numpy()
     r, cost = np.asarray(ret, dtype=np.float64), round_trip_cost(fees, slippage)
-    best = (1.0 + 1e-9, 1.0 + 1e-9, 0.0)
+    best = (OFF, OFF, 0.0)
     gs = _grid(down, n_grid)
     S = down[None, :] >= gs[:, None]                      # (grid, n): short fires
     for tl in _grid(up, n_grid):
@@ -292,10 +302,15 @@ def fit_double_threshold(p_up, p_down, # Calibrated out-of-fold probabilities
         if total[k] > best[2]: best = (float(tl), float(gs[k]), float(total[k]))
     return best
 
-# %% ../nbs/43_calibration.ipynb #e399a868
-def _trade_stats(signal:pd.Series, y:np.ndarray, ret, fees:float, slippage:float) -> dict:
+# %% ../nbs/43_calibration.ipynb #84d7592d
+def trade_stats(signal:pd.Series, # -1/0/1 per event
+                y, # Labels -1/0/1 of the same events
+                ret, # Triple-barrier return of each event (long)
+                fees:float=0.001, slippage:float=0.0005) -> dict: # Per side, as fractions of notional
+    "Longs, shorts, hit rate, mean and total net return of the trades `signal` takes"
     net = trade_returns(signal, ret, fees, slippage)
-    s = signal.to_numpy(); traded = s != 0
+    s, y = signal.to_numpy(), np.asarray(y)
+    traded = s != 0
     n = int(traded.sum())
     return {"n_long": int((s > 0).sum()), "n_short": int((s < 0).sum()), "hit_rate": float((y[traded] == s[traded]).mean()) if n else np.nan,
             "mean_net": float(net[traded].mean()) if n else np.nan, "total_net": float(net.sum())}
@@ -308,17 +323,17 @@ def threshold_table(p_up, p_down, # Calibrated out-of-fold probabilities of up a
                     min_trades:int=20) -> pd.DataFrame: # Smallest number of trades an EV threshold may rest on
     "Thresholds chosen by F1, by expected value per side, and as an EV-optimal double threshold, with what each trades"
     up, down, y = _prob_series("p_up", p_up), _prob_series("p_down", p_down), np.asarray(y)
-    off = 1.0 + 1e-9
     f1l, f1s = f1_threshold(up, y == 1, sample_weight)[0], f1_threshold(down, y == -1, sample_weight)[0]
     evl = ev_threshold(up, ret, 1, fees, slippage, min_trades)[0]
     evs = ev_threshold(down, ret, -1, fees, slippage, min_trades)[0]
     dl, ds, _ = fit_double_threshold(up, down, ret, fees, slippage, min_trades)
-    rows = {"F1 long": (f1l, off), "F1 short": (off, f1s), "F1 both": (f1l, f1s), "EV long": (evl, off), "EV short": (off, evs),
+    rows = {"F1 long": (f1l, OFF), "F1 short": (OFF, f1s), "F1 both": (f1l, f1s), "EV long": (evl, OFF), "EV short": (OFF, evs),
             "EV both": (evl, evs), "EV double (joint)": (dl, ds)}
     out = {k: {"t_long": tl if tl <= 1 else np.nan, "t_short": ts if ts <= 1 else np.nan,
-               **_trade_stats(double_threshold(up, down, tl, ts), y, ret, fees, slippage)} for k, (tl, ts) in rows.items()}
+               **trade_stats(double_threshold(up, down, tl, ts), y, ret, fees, slippage)} for k, (tl, ts) in rows.items()}
     return pd.DataFrame(out).T.rename_axis("rule")
 
+# %% ../nbs/43_calibration.ipynb #fce1542c
 def cross_double_threshold(p_up, p_down, # Calibrated out-of-fold probabilities, indexed by event time
                            ret, # Triple-barrier return of each event (long)
                            cv, # Splitter over the events (e.g. `purged_cv(t1)`)
@@ -390,86 +405,3 @@ class MetaLabelModel(ClassifierMixin, BaseEstimator):
         check_range("threshold", threshold, 0, 1)
         bet = self.predict_proba(X)[:, 1] >= threshold
         return (self.side(X) * bet).astype(np.int8).rename("signal")
-
-# %% ../nbs/43_calibration.ipynb #d32e756f
-OFF = 1.0 + 1e-9   # a threshold above every probability: that side never trades
-
-def heldout_gate(t_long:float, t_short:float, # The double threshold chosen on out-of-fold probabilities
-                 heldout:Mapping, # The held-out-folds row of the threshold table (`total_net`, `n_long`, `n_short`)
-                 require_edge:bool=True) -> tuple[float, float, bool, str]: # Switch off unless the held-out total net is > 0
-    "The thresholds to trade, whether the model trades, and why: off when nothing pays, or (by default) no edge on held-out folds"
-    n, total = int(heldout["n_long"] + heldout["n_short"]), float(heldout["total_net"])
-    seen = f"net {total:+.4f} over {n} trades"
-    if t_long > 1 and t_short > 1: return OFF, OFF, False, "no threshold pays after costs out of fold: no trades"
-    if total > 0: return t_long, t_short, True, f"edge on held-out folds: {seen}"
-    if require_edge: return OFF, OFF, False, f"no edge on held-out folds: thresholds off ({seen})"
-    return t_long, t_short, True, f"no edge on held-out folds ({seen}); trading anyway (require_heldout_edge=False)"
-
-# %% ../nbs/43_calibration.ipynb #24ec105f
-@dataclasses.dataclass
-class TrainedSignal:
-    "A tuned model, its calibrator, thresholds chosen out of fold, and the out-of-fold evidence behind them"
-    model: Any                      # final model, refit on all events
-    study: optuna.Study             # the tuning study
-    method: str                     # calibration used: "isotonic", "sigmoid" or "none"
-    calibrator: Calibrator|None     # fit on all out-of-fold scores; maps the final model's scores (None: "none")
-    t_long: float                   # double threshold, chosen on held-out calibrated probabilities
-    t_short: float
-    oof: pd.DataFrame               # raw out-of-fold class probabilities of the best configuration
-    oof_calibrated: pd.DataFrame    # held-out calibrated probabilities (each fold by a calibrator fit on the others)
-    metrics: pd.DataFrame           # log-loss, Brier and AUC: raw vs held-out calibrated (both methods); `used` marks the choice
-    thresholds: pd.DataFrame        # threshold table on the held-out calibrated probabilities, plus the held-out row
-    trading: bool = True            # False: no edge on held-out folds (or no threshold pays), t_long/t_short are off
-    note: str = ""                  # the gate's verdict in words
-
-    def predict_proba(self, X:pd.DataFrame) -> pd.DataFrame:
-        "Calibrated class probabilities of the final model for new rows"
-        raw = pd.DataFrame(self.model.predict_proba(X), index=X.index, columns=self.model.classes_)
-        if self.calibrator is None: return raw
-        return pd.DataFrame(self.calibrator.predict_proba(raw), index=X.index, columns=self.calibrator.classes_)
-
-    def signal(self, X:pd.DataFrame) -> pd.Series:
-        "-1/0/1 from the calibrated probabilities and the double threshold"
-        return double_threshold(*up_down(self.predict_proba(X)), self.t_long, self.t_short)
-
-def train_signal_model(X:pd.DataFrame, # Features at the events, indexed by event time
-                       y, # Triple-barrier labels -1/0/1
-                       t1:pd.Series, # Label end times
-                       ret, # Triple-barrier returns (long) of the events
-                       sample_weight=None, # Per-event weights (e.g. `labels.sample_weights`)
-                       n_trials:int=20, seed:int=0, # Study size and seed
-                       storage=None, study_name:str|None=None, # Optuna storage and study (see `models.xgb.open_storage`)
-                       method:str="auto", # "isotonic", "sigmoid", "none", or "auto" (see `min_gain`)
-                       min_gain:float=1e-3, # "auto" calibrates only if that lowers the held-out log-loss by this much (nats)
-                       fees:float=0.001, slippage:float=0.0005, # Per side, as fractions of notional
-                       n_splits:int=5, embargo:float=0.01, # Purged folds
-                       min_trades:int=20, # Smallest number of trades a threshold may rest on
-                       require_heldout_edge:bool=True, # Switch the thresholds off unless the held-out-folds row nets > 0
-                       model_params:Mapping|None=None, # Fixed XGBModel parameters
-                       **tune_kwargs) -> TrainedSignal: # More `tune` options (pruner, timeout, worker, space)
-    "Tune XGBoost on purged CV, calibrate out of fold, choose thresholds out of fold; return the model and the evidence"
-    check_choice("method", method, ("auto", "none", *METHODS)); check_range("min_gain", min_gain, lo=0)
-    if t1 is None: raise ParameterError("label end times are required to purge the folds", field="t1")
-    X, yy, w, t1 = check_training_data(X, y, sample_weight, t1)
-    r = np.asarray(ret, dtype=np.float64)
-    if len(r) != len(X) or not np.isfinite(r).all(): raise DataError("must be finite, one per event (drop unresolved events)", field="ret")
-    model, study = tune(X, yy, t1, w, n_trials, seed, storage, study_name, model_params, n_splits=n_splits, embargo=embargo, **tune_kwargs)
-    cv = purged_cv(t1, n_splits, embargo)
-    oof = oof_predict_proba(XGBModel(**model.tuned_params_), X, yy, cv, w, t1)
-    helds = {"none": oof, **{m: cross_calibrate(oof, yy, cv, m, w) for m in METHODS}}
-    metrics = calibration_report(dict(zip(["raw out-of-fold", *(f"{m}, held-out folds" for m in METHODS)], helds.values())), yy, w)
-    ll = metrics["log_loss"].to_numpy()
-    best = int(np.argmin(ll[1:])) + 1
-    chosen = method if method != "auto" else (METHODS[best - 1] if ll[0] - ll[best] >= min_gain else "none")
-    metrics["used"] = [m == chosen for m in helds]
-    held = helds[chosen]
-    p_up, p_down = up_down(held)
-    table = threshold_table(p_up, p_down, yy, r, fees, slippage, w, min_trades)
-    t_long, t_short, _ = fit_double_threshold(p_up, p_down, r, fees, slippage, min_trades)
-    honest = cross_double_threshold(p_up, p_down, r, cv, fees, slippage, min_trades)
-    table.loc["EV double (held-out folds)"] = {"t_long": np.nan, "t_short": np.nan, **_trade_stats(honest, yy, r, fees, slippage)}
-    t_long, t_short, trading, note = heldout_gate(t_long, t_short, table.loc["EV double (held-out folds)"], require_heldout_edge)
-    biased = f"best of {len(study.trials)} trials on these folds (selection-biased)"
-    metrics, table = metrics.rename_axis(biased), table.rename_axis(f"rule; {biased}")
-    calibrator = calibrate(oof, yy, chosen, w) if chosen != "none" else None
-    return TrainedSignal(model, study, chosen, calibrator, t_long, t_short, oof, held, metrics, table, trading, note)

@@ -76,16 +76,17 @@ def _run_args(p:argparse.ArgumentParser, symbol:bool=True) -> None:
     p.add_argument("--max-holding", type=int, default=d.max_holding, help=f"vertical barrier in bars (default: {d.max_holding})")
     p.add_argument("--test-fraction", type=float, default=d.test_fraction, help=f"share of bars held out (default: {d.test_fraction})")
     p.add_argument("--n-trials", type=int, default=d.n_trials, help=f"Optuna trials (default: {d.n_trials})")
+    p.add_argument("--model", default=d.model, help=f"model kind: xgb, lstm or ensemble (default: {d.model})")
     p.add_argument("--fees", type=float, default=d.fees, help=f"fees per side (default: {d.fees})")
     p.add_argument("--slippage", type=float, default=d.slippage, help=f"slippage per side (default: {d.slippage})")
-    p.add_argument("--no-edge-gate", action="store_true", help="trade the out-of-fold thresholds even when they lose money on held-out folds")
+    p.add_argument("--no-edge-gate", action="store_true", help="trade the out-of-fold thresholds even when the edge tests fail")
     p.add_argument("--out", help="report directory (default: reports_dir/SYMBOL/INTERVAL/RUN_ID)")
 
 def _config(args, **fixed):
     from mltrade.core import get_settings
     from mltrade.research import ResearchConfig
     kw = dict(start=args.start, end=args.end, feature_groups=tuple(args.groups), max_holding=args.max_holding, test_fraction=args.test_fraction,
-              n_trials=args.n_trials, fees=args.fees, slippage=args.slippage, seed=get_settings().seed,
+              n_trials=args.n_trials, model=args.model, fees=args.fees, slippage=args.slippage, seed=get_settings().seed,
               require_heldout_edge=not getattr(args, "no_edge_gate", False))
     return ResearchConfig(**{**kw, **fixed})
 
@@ -102,7 +103,7 @@ def print_research(res) -> None:
     cv, h, f = s["cross_validation"], s["headline"], s["funding"]
     side = lambda t: "off" if t is None else f"{t:.3f}"
     thr = f"thresholds long {side(m['t_long'])} short {side(m['t_short'])}" if m["trading"] else "thresholds off"
-    print(f"  model     {m['trials']} Optuna trials on purged CV; calibration: {m['calibration']}; {thr}  [{s['seconds']['train']:.1f}s]")
+    print(f"  model     {m['kind']}: {m['trials']} Optuna trials on purged CV; calibration: {m['calibration']}; {thr}  [{s['seconds']['train']:.1f}s]")
     print(f"            {m['note']}")
     print(f"\ncross-validated probability quality: selection-biased, the best of {m['trials']} trials on the folds that chose it "
           "(calibrated rows: each fold by a calibrator fit on the others)")

@@ -13,15 +13,18 @@ import numpy as np
 import pandas as pd
 
 from .backtest.engine import BacktestResult, backtest, funding_bars
-from .calibration import TrainedSignal, double_threshold, probability_metrics, train_signal_model, up_down
-from .core import DataError, ParameterError, atomic_write, check_choice, check_range, current_run_id, get_logger, get_settings, new_run_id
+from .calibration import double_threshold, probability_metrics, up_down
+from .core import (DataError, ParameterError, atomic_write, check_bool, check_choice, check_int, check_range, current_run_id, get_logger,
+                          get_settings, new_run_id)
+from .data.schema import validate_bars
 from .data.sources import load_bars, load_funding
 from .features.pipeline import FEATURE_GROUPS, build_features
 from .labels import cusum_events, ewm_volatility, sample_weights, triple_barrier_labels
+from .signal import MODEL_KINDS, SignalModel, TrainedSignal, train_signal_model
 
 # %% auto #0
 __all__ = ['ResearchConfig', 'research_labels', 'holdout_split', 'event_positions', 'research_funding', 'ResearchResult',
-           'run_research', 'research_summary', 'save_research']
+           'research_model_params', 'run_research', 'research_summary', 'save_research']
 
 # %% ../nbs/55_research.ipynb #fe71eddb
 @dataclasses.dataclass(frozen=True)
@@ -40,12 +43,15 @@ class ResearchConfig:
     test_fraction: float = 0.3               # Share of the bars held out for the backtest
     n_splits: int = 5                        # Purged folds for tuning, calibration and thresholds
     embargo: float = 0.01                    # Embargo after each test fold, as a fraction of the events
-    n_trials: int = 6                        # Optuna trials
-    n_estimators: int = 300                  # Most boosting rounds per model (early stopping picks fewer)
+    model: str = "xgb"                       # Model kind: xgb, lstm or ensemble (`signal.MODEL_KINDS`)
+    n_trials: int = 6                        # Optuna trials (per study: the ensemble runs one per member)
+    n_estimators: int = 300                  # Most boosting rounds per XGBoost model (early stopping picks fewer)
+    max_epochs: int = 20                     # Most epochs per LSTM fit (early stopping picks fewer)
     calibration: str = "auto"                # isotonic, sigmoid, none, or auto (whichever wins on held-out folds)
     fees: float = 0.001                      # Per side, fraction of traded notional
     slippage: float = 0.0005                 # Per side, fraction of the fill price
-    require_heldout_edge: bool = True        # Trade only if the double threshold nets > 0 on held-out folds
+    require_heldout_edge: bool = True        # Trade only if the edge tests pass (False: trade the thresholds anyway)
+    edge_min_tstat: float|None = None        # Least t-statistic of the held-out-folds trades (None: settings.edge_min_tstat)
     seed: int = 42                           # Master seed of the run
 
     def __post_init__(self):
@@ -53,12 +59,10 @@ class ResearchConfig:
         object.__setattr__(self, "pt_sl", tuple(float(x) for x in self.pt_sl))
         for g in self.feature_groups: check_choice("feature_groups", g, tuple(FEATURE_GROUPS))
         check_choice("calibration", self.calibration, ("auto", "isotonic", "sigmoid", "none"))
-        if not isinstance(self.require_heldout_edge, bool):
-            raise ParameterError(f"must be True or False, got {self.require_heldout_edge!r}", field="require_heldout_edge")
-        for name, lo in (("vol_span", 2), ("max_holding", 1), ("n_splits", 2), ("n_trials", 1), ("n_estimators", 1), ("seed", 0)):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)): raise ParameterError(f"must be an int, got {v!r}", field=name)
-            check_range(name, v, lo=lo)
+        check_choice("model", self.model, tuple(MODEL_KINDS)); check_bool("require_heldout_edge", self.require_heldout_edge)
+        for name, lo in (("vol_span", 2), ("max_holding", 1), ("n_splits", 2), ("n_trials", 1), ("n_estimators", 1), ("max_epochs", 1), ("seed", 0)):
+            check_int(name, getattr(self, name), lo=lo)
+        if self.edge_min_tstat is not None: check_range("edge_min_tstat", self.edge_min_tstat, 0, 100, hi_open=True)
         check_range("cusum_k", self.cusum_k, lo=0, lo_open=True)
         check_range("test_fraction", self.test_fraction, 0, 1, lo_open=True, hi_open=True)
         check_range("embargo", self.embargo, 0, 1, hi_open=True)
@@ -147,7 +151,8 @@ class ResearchResult:
     labels: pd.DataFrame                # all CUSUM events (unresolved included)
     test_start: pd.Timestamp
     train_labels: pd.DataFrame          # resolved, ending before the hold-out
-    trained: TrainedSignal              # model, study, calibrator, thresholds and out-of-fold evidence
+    trained: TrainedSignal              # model, studies, calibrator, thresholds, edge tests and out-of-fold evidence
+    signal_model: SignalModel           # the fitted inference path: `signal_model.predict(bars)`
     signals: pd.DataFrame               # hold-out events: calibrated p_up/p_down, signal, exit time
     backtest: BacktestResult            # columns "strategy" and "buy_and_hold" over the hold-out bars
     seconds: dict                       # wall time per stage
@@ -186,9 +191,16 @@ def _holdout_backtest(bars:pd.DataFrame, proba:pd.DataFrame, test:pd.DataFrame, 
     result = backtest(hold["close"], pos, open=hold["open"], fees=cfg.fees, slippage=cfg.slippage, funding=funding)
     return signals, result
 
-# %% ../nbs/55_research.ipynb #d5d8404c
+# %% ../nbs/55_research.ipynb #664a02b9
+def research_model_params(cfg:ResearchConfig) -> dict:
+    "The fixed model parameters of `cfg.model`'s kind (`signal.model_kind`'s `model_params`)"
+    xgb, lstm = {"n_estimators": cfg.n_estimators, "n_jobs": 1}, {"max_epochs": cfg.max_epochs, "num_threads": 1}
+    by_kind: dict[str, dict] = {"xgb": xgb, "lstm": lstm, "ensemble": {"xgb": xgb, "lstm": lstm}}
+    return by_kind[cfg.model]
+
+# %% ../nbs/55_research.ipynb #78d33729
 def run_research(config:ResearchConfig|None=None, # The run's choices (default: `ResearchConfig()`)
-                 bars:pd.DataFrame|None=None, # Bars to use instead of loading `config.symbol` (validated by the caller)
+                 bars:pd.DataFrame|None=None, # Bars to use instead of loading `config.symbol` (validated here, as the loaders do)
                  storage=None, # Optuna storage for the tuning study (default: SQLite under the settings' home)
                  funding:pd.Series|pd.DataFrame|None=None, # Funding rates of perpetual bars (default: a sample's own; see `research_funding`)
                  **overrides) -> ResearchResult: # `ResearchConfig` fields to override
@@ -199,7 +211,7 @@ def run_research(config:ResearchConfig|None=None, # The run's choices (default: 
         nonlocal t
         secs[name] = round(time.perf_counter() - t, 3); t = time.perf_counter()
         log.info("research stage done", extra={"stage": name, "seconds": secs[name]})
-    if bars is None: bars = load_bars(cfg.symbol, cfg.interval, cfg.start, cfg.end, source=cfg.source)
+    bars = load_bars(cfg.symbol, cfg.interval, cfg.start, cfg.end, source=cfg.source) if bars is None else validate_bars(bars)[0]
     lap("bars")
     features = build_features(bars, groups=cfg.feature_groups, n_jobs=1)
     lap("features")
@@ -209,16 +221,16 @@ def run_research(config:ResearchConfig|None=None, # The run's choices (default: 
     weights = sample_weights(train["t1"], bars["close"])
     lap("labels")
     trained = train_signal_model(features.loc[train.index], train["label"].astype(np.int64), train["t1"], train["ret"], weights,
-                                 n_trials=cfg.n_trials, seed=cfg.seed, storage=storage, method=cfg.calibration, fees=cfg.fees,
+                                 model=cfg.model, n_trials=cfg.n_trials, seed=cfg.seed, storage=storage, method=cfg.calibration, fees=cfg.fees,
                                  slippage=cfg.slippage, n_splits=cfg.n_splits, embargo=cfg.embargo, require_heldout_edge=cfg.require_heldout_edge,
-                                 model_params={"n_estimators": cfg.n_estimators, "n_jobs": 1})
+                                 min_tstat=cfg.edge_min_tstat, model_params=research_model_params(cfg), context=features[features.index < test_start])
     lap("train")
-    proba = trained.predict_proba(features.loc[test.index])
+    proba = trained.predict_proba(features.loc[test.index], context=features)
     signals, result = _holdout_backtest(bars, proba, test, trained, cfg, test_start, rates)
     quality = _holdout_quality(bars, test, proba)
     lap("backtest")
-    return ResearchResult(cfg, current_run_id() or new_run_id(), bars, features, labels, test_start, train, trained, signals, result, secs,
-                          funding=rates, holdout_quality=quality)
+    return ResearchResult(cfg, current_run_id() or new_run_id(), bars, features, labels, test_start, train, trained, trained.signal_model(features),
+                          signals, result, secs, funding=rates, holdout_quality=quality)
 
 # %% ../nbs/55_research.ipynb #8af39a50
 def _jsonable(x):
@@ -237,6 +249,17 @@ def _funding_summary(self:ResearchResult) -> dict|None:
     return {"market": "usdm", "funding_times": int((funding_bars(self.backtest.equity.index, self.funding) >= 0).sum()),
             "paid": {c: float(paid.get(c, 0.0)) for c in self.backtest.columns}}
 
+def _model_summary(tr:TrainedSignal, sm:SignalModel) -> dict:
+    "The model stage: kind, studies, calibration, thresholds, the edge tests and the decision"
+    study = tr.study
+    studies = {n: {"study": s.study_name, "trials": len(s.trials), "best_trial": s.best_trial.number, "params": s.best_params,
+                   "best_log_loss": s.best_value} for n, s in tr.studies.items()}
+    return {"kind": tr.kind, "study": study.study_name if study else None, "trials": tr.n_trials, "best_trial": study.best_trial.number if study else None,
+            "params": study.best_params if study else {n: v["params"] for n, v in studies.items()}, "studies": studies, "calibration": tr.method,
+            "t_long": tr.t_long if tr.t_long <= 1 else None, "t_short": tr.t_short if tr.t_short <= 1 else None, "trading": tr.trading, "note": tr.note,
+            "edge": tr.edge.checks.to_dict(orient="index"), "min_bars": sm.min_bars}
+
+# %% ../nbs/55_research.ipynb #6e67b694
 def research_summary(self:ResearchResult) -> dict:
     "The run's measurements as one JSON-ready record"
     tr, m = self.trained, self.backtest.metrics
@@ -244,15 +267,15 @@ def research_summary(self:ResearchResult) -> dict:
     keep = ("total_return", "cagr", "sharpe", "sortino", "max_drawdown", "calmar", "psr", "win_rate", "profit_factor", "exposure",
             "turnover", "n_trades", "avg_trade", "trade_win_rate")
     perf = {c: {k: m.loc[c, k] for k in keep if k in m.columns} for c in m.index}
-    best, n_trials = tr.study.best_trial, len(tr.study.trials)
     costs = "fees, slippage and funding" if self.funding is not None else "fees and slippage"
     headline = {"basis": f"purged hold-out {self.test_start} .. {self.bars.index[-1]}: never seen by tuning, calibration or thresholds; "
                          f"T+1 backtest after {costs}",
-                "trading": tr.trading, "note": tr.note,
+                "model": tr.kind, "trading": tr.trading, "note": tr.note,
                 **{f"{c}_{k}": m.loc[c, k] for c in ("strategy", "buy_and_hold") for k in ("total_return", "sharpe", "psr")},
                 "log_loss": self.holdout_quality.get("log_loss"), "scored_events": self.holdout_quality.get("events", 0)}
-    cv_basis = (f"selection-biased: the best of {n_trials} trials scored on the purged folds that chose it; calibration and "
+    cv_basis = (f"selection-biased: the best of {tr.n_trials} trials scored on the purged folds that chose it; calibration and "
                 "thresholds fit on the same out-of-fold predictions (optimistic; the hold-out is the honest figure)")
+    oof_ll = tr.study.best_value if tr.study else float(tr.metrics.loc["raw out-of-fold", "log_loss"])
     return _jsonable({
         "run_id": self.run_id, "headline": headline, "config": self.config.to_dict(), "seconds": self.seconds,
         "data": {"rows": len(self.bars), "start": self.bars.index[0], "end": self.bars.index[-1], "source": self.bars.attrs.get("source"),
@@ -260,10 +283,8 @@ def research_summary(self:ResearchResult) -> dict:
         "labels": {"events": len(self.labels), "unresolved": int(self.labels["label"].isna().sum()), "train_events": len(self.train_labels),
                    "holdout_events": len(self.signals), "test_start": self.test_start,
                    "train_class_balance": self.train_labels["label"].value_counts(normalize=True).sort_index().to_dict()},
-        "model": {"study": tr.study.study_name, "trials": n_trials, "best_trial": best.number, "params": best.params, "calibration": tr.method,
-                  "t_long": tr.t_long if tr.t_long <= 1 else None, "t_short": tr.t_short if tr.t_short <= 1 else None,
-                  "trading": tr.trading, "note": tr.note},
-        "cross_validation": {"basis": cv_basis, "best_log_loss": best.value, "probability_quality": tr.metrics.to_dict(orient="index"),
+        "model": _model_summary(tr, self.signal_model),
+        "cross_validation": {"basis": cv_basis, "best_log_loss": oof_ll, "probability_quality": tr.metrics.to_dict(orient="index"),
                              "double_threshold_heldout_folds": tr.thresholds.loc["EV double (held-out folds)"].to_dict()},
         "holdout_signals": self.signals["signal"].value_counts().sort_index().to_dict(),
         "holdout_probability_quality": self.holdout_quality,
@@ -271,10 +292,11 @@ def research_summary(self:ResearchResult) -> dict:
 
 # %% ../nbs/55_research.ipynb #ece009d5
 def save_research(self:ResearchResult, directory:str|Path|None=None) -> Path: # Default: reports_dir/SYMBOL/interval/run_id
-    "Write metrics.json, thresholds.csv, out_of_fold.csv, signals.csv, trades.csv and equity.csv; return the directory"
+    "Write metrics.json, thresholds.csv, out_of_fold.csv, edge.csv, signals.csv, trades.csv and equity.csv; return the directory"
     d = Path(directory) if directory else Path(str(get_settings().reports_dir))/self.config.symbol/self.config.interval/self.run_id
     with atomic_write(d/"metrics.json", "w") as f: json.dump(self.summary(), f, indent=2)
-    tables = {"thresholds.csv": self.trained.thresholds, "out_of_fold.csv": self.trained.metrics, "signals.csv": self.signals,
+    tables = {"thresholds.csv": self.trained.thresholds, "out_of_fold.csv": self.trained.metrics, "edge.csv": self.trained.edge.checks,
+              "signals.csv": self.signals,
               "trades.csv": self.backtest.trades, "equity.csv": self.backtest.equity}
     for name, df in tables.items():
         with atomic_write(d/name, "w") as f: df.to_csv(f)

@@ -6,25 +6,26 @@ Docs: https://mltrade.github.io/mltrade/models.ensemble.html.md"""
 
 # %% ../../nbs/42_models.ensemble.ipynb #b5f8bb0f
 from __future__ import annotations
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np, pandas as pd
 from scipy.optimize import minimize
 from scipy.special import softmax
+from fastcore.basics import patch
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 from sklearn.utils.validation import check_is_fitted
 
 from ..core import ParameterError
-from .xgb import check_training_data, fit_estimator, oof_predict_proba, predict_rows, purged_cv
+from .base import check_training_data, fit_estimator, oof_predict_proba, predict_rows, purged_cv
 
 # %% auto #0
-__all__ = ['SoftVotingEnsemble', 'blend_weights', 'WeightedAverageEnsemble', 'StackingEnsemble']
+__all__ = ['check_members', 'SoftVotingEnsemble', 'blend_weights', 'WeightedAverageEnsemble', 'StackingEnsemble']
 
-# %% ../../nbs/42_models.ensemble.ipynb #407bae41
-def _check_members(estimators) -> list[tuple[str, Any]]:
-    "Validate `[(name, estimator), ...]`: at least one, unique names, each with fit and predict_proba"
+# %% ../../nbs/42_models.ensemble.ipynb #2fb9c2c3
+def check_members(estimators) -> list[tuple[str, Any]]: # `[(name, estimator), ...]`
+    "Validate the members: at least one, `(name, estimator)` pairs with fit and predict_proba, unique names"
     members = list(estimators) if estimators is not None else []
     if not members: raise ParameterError("needs at least one (name, estimator) pair", field="estimators")
     for item in members:
@@ -36,16 +37,18 @@ def _check_members(estimators) -> list[tuple[str, Any]]:
     if len(set(names)) < len(names): raise ParameterError(f"member names must be unique, got {names}", field="estimators")
     return members
 
+# %% ../../nbs/42_models.ensemble.ipynb #5054df14
 class SoftVotingEnsemble(ClassifierMixin, BaseEstimator):
     "Weighted mean of the members' class probabilities (weights given; equal by default)"
+    from_fitted: Callable[..., SoftVotingEnsemble]   # a classmethod added below (fastcore's `patch`), declared for type checkers
     def __init__(self, estimators:Sequence[tuple[str, Any]]=(), # (name, unfitted classifier) pairs
                  weights:Sequence[float]|None=None): # One non-negative weight per member (None: equal)
         self.estimators, self.weights = estimators, weights
 
-    def _fit_members(self, X, y, w, t1):
+    def _fit_members(self, X, y, w, t1, context=None):
         "Fit a clone of every member on all rows; set classes_ and the look-back context"
         self.classes_ = np.unique(y)
-        self.estimators_ = [fit_estimator(est, X, y, w, t1) for _, est in _check_members(self.estimators)]
+        self.estimators_ = [fit_estimator(est, X, y, w, t1, context=context) for _, est in check_members(self.estimators)]
         self.context_rows_ = max(int(getattr(m, "context_rows_", 0)) for m in self.estimators_)
         self.feature_names_in_ = np.asarray([str(c) for c in X.columns], dtype=object)
 
@@ -55,35 +58,53 @@ class SoftVotingEnsemble(ClassifierMixin, BaseEstimator):
         if not np.isfinite(wt).all() or (wt < 0).any() or wt.sum() <= 0: raise ParameterError("must be finite, >= 0 and not all zero", field="weights")
         return wt / wt.sum()
 
-    def fit(self, X:pd.DataFrame, y, sample_weight=None, t1=None):
+    def fit(self, X:pd.DataFrame, # Features indexed by bar time
+            y, sample_weight=None, t1=None, # Labels, per-row weights, label end times (passed to the members that take them)
+            context:pd.DataFrame|None=None): # Features of every bar, for members that take a context
         "Fit every member on all rows"
         X, y, w, t1 = check_training_data(X, y, sample_weight, t1)
-        self.weights_ = self._check_weights(self.weights, len(_check_members(self.estimators)))
-        self._fit_members(X, y, w, t1)
+        self.weights_ = self._check_weights(self.weights, len(check_members(self.estimators)))
+        self._fit_members(X, y, w, t1, context)
         return self
 
-    def member_proba(self, X:pd.DataFrame) -> list[np.ndarray]:
+    def member_proba(self, X:pd.DataFrame, context:pd.DataFrame|None=None) -> list[np.ndarray]:
         "Each fitted member's probabilities for `X`, columns aligned to the ensemble's `classes_`"
         check_is_fitted(self, "estimators_")
-        return [predict_rows(m, X, np.arange(len(X)), self.classes_) for m in self.estimators_]
+        return [predict_rows(m, X, np.arange(len(X)), self.classes_, context) for m in self.estimators_]
 
-    def predict_proba(self, X:pd.DataFrame) -> np.ndarray:
+    def predict_proba(self, X:pd.DataFrame, context:pd.DataFrame|None=None) -> np.ndarray:
         "Weighted mean of the members' probabilities"
-        return np.tensordot(self.weights_, np.stack(self.member_proba(X)), axes=1)
+        P = np.stack(self.member_proba(X, context))   # checks the ensemble is fitted
+        return np.tensordot(self.weights_, P, axes=1)
 
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X, context:pd.DataFrame|None=None) -> np.ndarray:
         "Most probable class"
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        return self.classes_[np.argmax(self.predict_proba(X, context), axis=1)]
+
+# %% ../../nbs/42_models.ensemble.ipynb #37a63840
+@patch(cls_method=True)
+def from_fitted(cls:SoftVotingEnsemble, fitted:Sequence[tuple[str, Any]], # (name, fitted classifier) pairs, fit on the same rows
+                weights:Sequence[float]|None=None) -> SoftVotingEnsemble: # One weight per member (None: equal)
+    "A fitted soft-voting ensemble of members that are already fitted"
+    members = check_members(fitted)
+    for _, m in members: check_is_fitted(m, "classes_")
+    ens = cls([(n, clone(m)) for n, m in members], weights)
+    ens.weights_ = ens._check_weights(weights, len(members))
+    ens.estimators_ = [m for _, m in members]
+    ens.classes_ = np.unique(np.concatenate([m.classes_ for m in ens.estimators_]))
+    ens.context_rows_ = max(int(getattr(m, "context_rows_", 0)) for m in ens.estimators_)
+    ens.feature_names_in_ = np.asarray(ens.estimators_[0].feature_names_in_, dtype=object)
+    return ens
 
 # %% ../../nbs/42_models.ensemble.ipynb #ce547c25
-def _oof_members(ens, X, y, w, t1) -> tuple[list[np.ndarray], np.ndarray]:
+def _oof_members(ens, X, y, w, t1, context=None) -> tuple[list[np.ndarray], np.ndarray]:
     "Out-of-fold probabilities of every member of `ens` on one set of purged splits (kept as `ens.oof_`), on the rows all cover"
-    members = _check_members(ens.estimators)
+    members = check_members(ens.estimators)
     cv = ens.cv
     if cv is None:
         if t1 is None: raise ParameterError("label end times are required to purge the folds (or pass cv)", field="t1")
         cv = purged_cv(t1, ens.n_splits, ens.embargo)
-    ens.oof_ = {name: oof_predict_proba(est, X, y, cv, w, t1) for name, est in members}
+    ens.oof_ = {name: oof_predict_proba(est, X, y, cv, w, t1, context) for name, est in members}
     ok = np.logical_and.reduce([o.notna().all(axis=1).to_numpy() for o in ens.oof_.values()])
     if ok.sum() == 0: raise ParameterError("tests no row out of fold", field="cv")
     return [o.to_numpy()[ok] for o in ens.oof_.values()], ok
@@ -107,12 +128,12 @@ class WeightedAverageEnsemble(SoftVotingEnsemble):
                  embargo:float=0.01): # Embargo of the default splitter
         self.estimators, self.cv, self.n_splits, self.embargo = estimators, cv, n_splits, embargo
 
-    def fit(self, X:pd.DataFrame, y, sample_weight=None, t1=None):
+    def fit(self, X:pd.DataFrame, y, sample_weight=None, t1=None, context:pd.DataFrame|None=None):
         "Fit the weights on purged out-of-fold probabilities, then every member on all rows"
         X, y, w, t1 = check_training_data(X, y, sample_weight, t1)
-        oofs, ok = _oof_members(self, X, y, w, t1)
+        oofs, ok = _oof_members(self, X, y, w, t1, context)
         self.weights_ = blend_weights(oofs, y[ok], None if w is None else w[ok], np.unique(y))
-        self._fit_members(X, y, w, t1)
+        self._fit_members(X, y, w, t1, context)
         return self
 
 # %% ../../nbs/42_models.ensemble.ipynb #c65a2573
@@ -131,21 +152,21 @@ class StackingEnsemble(SoftVotingEnsemble):
         Z = np.hstack([np.log(np.clip(p, 1e-6, 1.0)) for p in probas])
         return np.hstack([Z, np.nan_to_num(X[list(self.feature_names_in_)].to_numpy(np.float64))]) if self.passthrough else Z
 
-    def fit(self, X:pd.DataFrame, y, sample_weight=None, t1=None):
+    def fit(self, X:pd.DataFrame, y, sample_weight=None, t1=None, context:pd.DataFrame|None=None):
         "Fit the meta-learner on purged out-of-fold member probabilities, then every member on all rows"
         X, y, w, t1 = check_training_data(X, y, sample_weight, t1)
-        oofs, ok = _oof_members(self, X, y, w, t1)
+        oofs, ok = _oof_members(self, X, y, w, t1, context)
         self.feature_names_in_ = np.asarray([str(c) for c in X.columns], dtype=object)
         Z = self._meta_features(oofs, X.iloc[ok].set_axis(self.feature_names_in_, axis=1))
         meta = clone(self.meta_learner if self.meta_learner is not None else LogisticRegression(C=1.0, max_iter=1000))
         self.meta_ = meta.fit(Z, y[ok], **({} if w is None else {"sample_weight": w[ok]}))
         self.n_meta_rows_ = int(ok.sum())
-        self._fit_members(X, y, w, t1)
+        self._fit_members(X, y, w, t1, context)
         return self
 
-    def predict_proba(self, X:pd.DataFrame) -> np.ndarray:
+    def predict_proba(self, X:pd.DataFrame, context:pd.DataFrame|None=None) -> np.ndarray:
         "The meta-learner's probabilities from the refit members' log-probabilities"
-        Z = self._meta_features(self.member_proba(X), X.set_axis([str(c) for c in X.columns], axis=1))
+        Z = self._meta_features(self.member_proba(X, context), X.set_axis([str(c) for c in X.columns], axis=1))
         out = np.zeros((len(X), len(self.classes_)))
         out[:, np.searchsorted(self.classes_, self.meta_.classes_)] = self.meta_.predict_proba(Z)
         return out

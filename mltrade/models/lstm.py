@@ -7,16 +7,17 @@ Docs: https://mltrade.github.io/mltrade/models.lstm.html.md"""
 # %% ../../nbs/41_models.lstm.ipynb #a866c9b5
 from __future__ import annotations
 import contextlib, copy
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 import numpy as np, pandas as pd, optuna
 import torch
 from torch import nn
+from fastcore.basics import patch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..core import ParameterError, check_choice, check_range, derive_seed, get_logger
-from .xgb import check_training_data, encode_labels, feature_matrix, tune_estimator, validation_split
+from ..core import DataError, ParameterError, check_choice, check_int, check_range, derive_seed, get_logger
+from .base import check_training_data, encode_labels, feature_matrix, tune_estimator, validation_split
 
 # %% auto #0
 __all__ = ['log', 'LSTM_SEARCH_SPACE', 'windows', 'AttentionLSTM', 'LSTMModel', 'tune']
@@ -34,36 +35,29 @@ def windows(padded:np.ndarray, # Features with `lookback - 1` zero rows prepende
 
 # %% ../../nbs/41_models.lstm.ipynb #4ff5df82
 class AttentionLSTM(nn.Module):
-    "LSTM over a window, attention pooling over its steps (padding masked), dropout, linear head to class logits"
+    "LSTM over a window; attention pooling over its steps (padding masked) and the last step's state, dropout, linear head to class logits"
     def __init__(self, n_features:int, hidden_size:int, num_layers:int, dropout:float, n_classes:int):
         super().__init__()
         self.lstm = nn.LSTM(n_features, hidden_size, num_layers, batch_first=True, dropout=dropout if num_layers > 1 else 0.0)
         self.score = nn.Sequential(nn.Linear(hidden_size, hidden_size), nn.Tanh(), nn.Linear(hidden_size, 1, bias=False))
         self.drop = nn.Dropout(dropout)
-        self.head = nn.Linear(hidden_size, n_classes)
+        self.head = nn.Linear(2 * hidden_size, n_classes)
 
     def forward(self, x:torch.Tensor, mask:torch.Tensor, return_attention:bool=False):
         h, _ = self.lstm(x)                                               # (B, L, H)
         a = torch.softmax(self.score(h).squeeze(-1).masked_fill(~mask, float("-inf")), dim=1)
-        logits = self.head(self.drop((a.unsqueeze(-1) * h).sum(1)))
+        summary = torch.cat([(a.unsqueeze(-1) * h).sum(1), h[:, -1]], dim=1)   # attention context, then the row's own state
+        logits = self.head(self.drop(summary))
         return (logits, a) if return_attention else logits
 
 # %% ../../nbs/41_models.lstm.ipynb #23e542cc
-@contextlib.contextmanager
-def _torch_session(threads:int|None, cuda:bool) -> Iterator[None]:
-    "Pin torch CPU threads and make cuDNN deterministic for the block, restoring both after"
-    old_threads, old_det = torch.get_num_threads(), torch.backends.cudnn.deterministic
-    if threads: torch.set_num_threads(int(threads))
-    if cuda: torch.backends.cudnn.deterministic = True
-    try: yield
-    finally:
-        if threads: torch.set_num_threads(old_threads)
-        torch.backends.cudnn.deterministic = old_det
-
-# %% ../../nbs/41_models.lstm.ipynb #076d69a4
 class LSTMModel(ClassifierMixin, BaseEstimator):
     "LSTM + attention sequence classifier over look-back windows of a bar-indexed feature frame (sklearn-compatible)"
     size_param, final_overrides = "max_epochs", {"patience": None}   # for `tune_estimator`
+    # methods added by the cells below (fastcore's `patch`), declared for type checkers
+    _check_params: Callable[..., torch.device]; _source: Callable[..., tuple[np.ndarray, np.ndarray]]; _batches: Callable[..., Iterator]
+    _loss: Callable[..., float]; _train: Callable[..., None]; fit: Callable[..., LSTMModel]
+    predict_proba: Callable[..., np.ndarray]; predict: Callable[..., np.ndarray]; attention: Callable[..., pd.DataFrame]
 
     def __init__(self, lookback:int=32, # Bars in each window (the row itself and lookback-1 before it)
                  hidden_size:int=32, # LSTM hidden units
@@ -84,118 +78,157 @@ class LSTMModel(ClassifierMixin, BaseEstimator):
         self.patience, self.clip_grad_norm, self.validation_fraction = patience, clip_grad_norm, validation_fraction
         self.device, self.num_threads, self.random_state = device, num_threads, random_state
 
-    def _check_params(self):
-        for name, lo in (("lookback", 1), ("hidden_size", 1), ("num_layers", 1), ("batch_size", 1), ("max_epochs", 1)):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)): raise ParameterError(f"must be an int, got {v!r}", field=name)
-            check_range(name, v, lo=lo)
-        check_range("dropout", self.dropout, 0, 1, hi_open=True); check_range("learning_rate", self.learning_rate, 0, lo_open=True)
-        check_range("clip_grad_norm", self.clip_grad_norm, 0, lo_open=True); check_range("weight_decay", self.weight_decay, lo=0)
-        if self.patience is not None: check_range("patience", self.patience, lo=1)
-        check_choice("device", self.device, ("auto", "cpu", "cuda"))
-        if self.device == "cuda" and not torch.cuda.is_available(): raise ParameterError("is 'cuda' but PyTorch sees no GPU", field="device")
-        return torch.device("cuda" if self.device == "cuda" or (self.device == "auto" and torch.cuda.is_available()) else "cpu")
+# %% ../../nbs/41_models.lstm.ipynb #659d1667
+@patch
+def _check_params(self:LSTMModel) -> torch.device:
+    "Validate the settings; the device to train on"
+    for name in ("lookback", "hidden_size", "num_layers", "batch_size", "max_epochs"): check_int(name, getattr(self, name), lo=1)
+    check_int("patience", self.patience, lo=1, none=True); check_int("num_threads", self.num_threads, lo=1, none=True)
+    check_range("dropout", self.dropout, 0, 1, hi_open=True); check_range("learning_rate", self.learning_rate, 0, lo_open=True)
+    check_range("clip_grad_norm", self.clip_grad_norm, 0, lo_open=True); check_range("weight_decay", self.weight_decay, lo=0)
+    check_range("validation_fraction", self.validation_fraction, 0, 1, hi_open=True)
+    check_choice("device", self.device, ("auto", "cpu", "cuda"))
+    if self.device == "cuda" and not torch.cuda.is_available(): raise ParameterError("is 'cuda' but PyTorch sees no GPU", field="device")
+    return torch.device("cuda" if self.device == "cuda" or (self.device == "auto" and torch.cuda.is_available()) else "cpu")
 
-    def _scaled(self, X) -> np.ndarray:
-        "Features in fit column order, standardised with the training slice's statistics, NaN -> 0 (the mean), left-padded"
-        A = feature_matrix(self, X, np.float64)
-        Z = np.nan_to_num((A - self.mean_) / self.scale_, nan=0.0).astype(np.float32)
-        return np.vstack([np.zeros((self.lookback - 1, Z.shape[1]), np.float32), Z])
+# %% ../../nbs/41_models.lstm.ipynb #bac75de5
+@patch
+def _source(self:LSTMModel, X:pd.DataFrame, # Rows to predict or fit
+            context:pd.DataFrame|None=None) -> tuple[np.ndarray, np.ndarray]: # Every bar's features (default: X itself)
+    "The scaled, left-padded rows windows are cut from, and the position of each row of `X` among them"
+    src = X if context is None else context
+    if context is None: pos = np.arange(len(X))
+    else:
+        if not isinstance(context, pd.DataFrame) or not context.index.is_monotonic_increasing or context.index.has_duplicates:
+            raise DataError("must be a DataFrame indexed by strictly increasing bar times", field="context")
+        pos = context.index.get_indexer(X.index)
+        if (pos < 0).any():
+            raise DataError(f"{int((pos < 0).sum())} rows of X are not bars of the context (first {X.index[pos < 0][0]})", field="context")
+    A = feature_matrix(self, src, np.float64)
+    Z = np.nan_to_num((A - self.mean_) / self.scale_, nan=0.0).astype(np.float32)
+    return np.vstack([np.zeros((self.lookback - 1, Z.shape[1]), np.float32), Z]), pos
 
-    def _batches(self, padded:np.ndarray, rows:np.ndarray, dev:torch.device) -> Iterator[tuple[np.ndarray, torch.Tensor, torch.Tensor]]:
-        for i in range(0, len(rows), self.batch_size):
-            r = rows[i:i + self.batch_size]
-            W, M = windows(padded, r, self.lookback)
-            yield r, torch.from_numpy(W).to(dev), torch.from_numpy(M).to(dev)
+# %% ../../nbs/41_models.lstm.ipynb #5c2d9841
+@patch
+def _batches(self:LSTMModel, padded:np.ndarray, pos:np.ndarray, # From `_source`
+             rows:np.ndarray, # Rows of X (positions) to batch, in order
+             dev:torch.device) -> Iterator[tuple[np.ndarray, torch.Tensor, torch.Tensor]]:
+    "`(rows, windows, mask)` in batches of `batch_size`, on `dev`"
+    for i in range(0, len(rows), self.batch_size):
+        r = rows[i:i + self.batch_size]
+        W, M = windows(padded, pos[r], self.lookback)
+        yield r, torch.from_numpy(W).to(dev), torch.from_numpy(M).to(dev)
 
-    def _loss(self, padded, rows, yk, w, dev) -> float:
-        "Weighted cross-entropy of the current network on `rows`"
-        self.net_.eval()
-        total = 0.0
-        with torch.no_grad():
-            for r, xb, mb in self._batches(padded, rows, dev):
-                ce = nn.functional.cross_entropy(self.net_(xb, mb), torch.from_numpy(yk[r]).to(dev), reduction="none")
-                total += float((ce * torch.from_numpy(w[r]).to(dev)).sum())
-        return total / float(w[rows].sum())
+# %% ../../nbs/41_models.lstm.ipynb #e9da949d
+@patch
+def _loss(self:LSTMModel, padded, pos, rows, yk, w, dev) -> float:
+    "Weighted cross-entropy of the current network on `rows`"
+    self.net_.eval()
+    total = 0.0
+    with torch.no_grad():
+        for r, xb, mb in self._batches(padded, pos, rows, dev):
+            ce = nn.functional.cross_entropy(self.net_(xb, mb), torch.from_numpy(yk[r]).to(dev), reduction="none")
+            total += float((ce * torch.from_numpy(w[r]).to(dev)).sum())
+    return total / float(w[rows].sum())
 
-    def fit(self, X:pd.DataFrame, # Features indexed by bar time, in time order
-            y, # Labels, e.g. -1/0/1
-            sample_weight=None, # Per-row weights
-            t1=None): # Label end times, used to purge the early-stopping slice
-        "Fit the scaler on the training slice, then the network with early stopping on the purged latest slice"
-        dev = self._check_params()
-        X, y, w, t1 = check_training_data(X, y, sample_weight, t1)
-        self.classes_, yk = encode_labels(y)
-        self.feature_names_in_ = np.asarray([str(c) for c in X.columns], dtype=object)
-        self.n_features_in_, self.context_rows_, self.device_ = X.shape[1], self.lookback - 1, str(dev)
-        patience = self.patience if self.validation_fraction > 0 else None
-        es = patience is not None
-        fit, val = validation_split(X.index, t1, self.validation_fraction) if es else (np.arange(len(X)), np.arange(0))
-        A = X.to_numpy(np.float64)
-        with np.errstate(all="ignore"):
-            self.mean_ = np.nan_to_num(np.nanmean(A[fit], axis=0))
-            sd = np.nanstd(A[fit], axis=0)
-        self.scale_ = np.where(np.isfinite(sd) & (sd > 0), sd, 1.0)
-        padded = self._scaled(X)
-        w = (np.ones(len(X)) if w is None else w).astype(np.float32)
-        w = w / w[fit].mean()
-        seed = derive_seed(int(self.random_state), "lstm")
-        devices = [dev.index or 0] if dev.type == "cuda" else []
-        with _torch_session(self.num_threads, dev.type == "cuda"), torch.random.fork_rng(devices=devices):
-            torch.manual_seed(seed)
-            self.net_ = AttentionLSTM(X.shape[1], int(self.hidden_size), int(self.num_layers), float(self.dropout), len(self.classes_)).to(dev)
-            opt = torch.optim.Adam(self.net_.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay)
-            shuffle = np.random.default_rng(seed)
-            best, best_state, bad, self.history_ = np.inf, None, 0, []
-            for epoch in range(1, int(self.max_epochs) + 1):
-                self.net_.train()
-                seen = 0.0
-                for r, xb, mb in self._batches(padded, fit[shuffle.permutation(len(fit))], dev):
-                    ce = nn.functional.cross_entropy(self.net_(xb, mb), torch.from_numpy(yk[r]).to(dev), reduction="none")
-                    wb = torch.from_numpy(w[r]).to(dev)
-                    loss = (ce * wb).sum() / wb.sum()
-                    opt.zero_grad(set_to_none=True)
-                    loss.backward()
-                    nn.utils.clip_grad_norm_(self.net_.parameters(), self.clip_grad_norm)
-                    opt.step()
-                    seen += float(loss.detach()) * float(wb.sum())
-                val_loss = self._loss(padded, val, yk, w, dev) if es else np.nan
-                self.history_.append({"epoch": epoch, "train_loss": seen / float(w[fit].sum()), "val_loss": val_loss})  # train: running, with dropout
-                if patience is None: continue
-                if val_loss < best - 1e-7: best, best_state, bad, self.best_epoch_ = val_loss, copy.deepcopy(self.net_.state_dict()), 0, epoch
-                else:
-                    bad += 1
-                    if bad >= patience: break
-            if es and best_state is not None: self.net_.load_state_dict(best_state)
-            else: self.best_epoch_ = epoch
-        self.net_.eval()
-        self.size_chosen_, self.n_fit_rows_, self.n_validation_rows_ = self.best_epoch_, len(fit), len(val)
-        return self
+@patch
+def _train(self:LSTMModel, padded, pos, fit, val, yk, w, dev, seed:int) -> None:
+    "Epochs of Adam over the fit rows; with a validation slice, keep the best epoch and stop after `patience` bad ones"
+    opt = torch.optim.Adam(self.net_.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay)
+    shuffle, patience = np.random.default_rng(seed), self.patience if len(val) else None   # early stopping needs a validation slice
+    best, best_state, bad, self.history_ = np.inf, None, 0, []
+    for epoch in range(1, int(self.max_epochs) + 1):
+        self.net_.train()
+        seen = 0.0
+        for r, xb, mb in self._batches(padded, pos, fit[shuffle.permutation(len(fit))], dev):
+            ce = nn.functional.cross_entropy(self.net_(xb, mb), torch.from_numpy(yk[r]).to(dev), reduction="none")
+            wb = torch.from_numpy(w[r]).to(dev)
+            loss = (ce * wb).sum() / wb.sum()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            nn.utils.clip_grad_norm_(self.net_.parameters(), self.clip_grad_norm)
+            opt.step()
+            seen += float(loss.detach()) * float(wb.sum())
+        val_loss = self._loss(padded, pos, val, yk, w, dev) if patience is not None else np.nan
+        self.history_.append({"epoch": epoch, "train_loss": seen / float(w[fit].sum()), "val_loss": val_loss})
+        if patience is None: continue
+        if val_loss < best - 1e-7: best, best_state, bad, self.best_epoch_ = val_loss, copy.deepcopy(self.net_.state_dict()), 0, epoch
+        else:
+            bad += 1
+            if bad >= patience: break
+    if patience is not None and best_state is not None: self.net_.load_state_dict(best_state)
+    else: self.best_epoch_ = epoch
 
-    def predict_proba(self, X) -> np.ndarray:
-        "Class probabilities in `classes_` order; the window of each row is built from the rows of `X` up to it"
-        check_is_fitted(self, "net_")
-        padded = self._scaled(X)
-        dev = next(self.net_.parameters()).device
-        out = []
-        with _torch_session(self.num_threads, False), torch.no_grad():
-            for _, xb, mb in self._batches(padded, np.arange(len(padded) - self.lookback + 1), dev):
-                out.append(torch.softmax(self.net_(xb, mb).double(), dim=1).cpu().numpy())
-        p = np.concatenate(out) if out else np.zeros((0, len(self.classes_)))
-        return p / p.sum(axis=1, keepdims=True)
+# %% ../../nbs/41_models.lstm.ipynb #48f47f5a
+@contextlib.contextmanager
+def _torch_session(threads:int|None, cuda:bool) -> Iterator[None]:
+    "Pin torch CPU threads and make cuDNN deterministic for the block, restoring both after"
+    old_threads, old_det = torch.get_num_threads(), torch.backends.cudnn.deterministic
+    if threads: torch.set_num_threads(int(threads))
+    if cuda: torch.backends.cudnn.deterministic = True
+    try: yield
+    finally:
+        if threads: torch.set_num_threads(old_threads)
+        torch.backends.cudnn.deterministic = old_det
 
-    def predict(self, X) -> np.ndarray:
-        "Most probable class"
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+@patch
+def fit(self:LSTMModel, X:pd.DataFrame, # Features indexed by bar time, in time order
+        y, # Labels, e.g. -1/0/1
+        sample_weight=None, # Per-row weights
+        t1=None, # Label end times, used to purge the early-stopping slice
+        context:pd.DataFrame|None=None): # Features of every bar (X's rows among them): windows run over these bars
+    "Fit the scaler on the training slice, then the network with early stopping on the purged latest slice"
+    dev = self._check_params()
+    X, y, w, t1 = check_training_data(X, y, sample_weight, t1)
+    self.classes_, yk = encode_labels(y)
+    self.feature_names_in_ = np.asarray([str(c) for c in X.columns], dtype=object)
+    self.n_features_in_, self.context_rows_, self.device_ = X.shape[1], self.lookback - 1, str(dev)
+    es = self.patience is not None and self.validation_fraction > 0
+    fit, val = validation_split(X.index, t1, self.validation_fraction) if es else (np.arange(len(X)), np.arange(0))
+    A = X.to_numpy(np.float64)[fit]
+    with np.errstate(all="ignore"): self.mean_, sd = np.nan_to_num(np.nanmean(A, axis=0)), np.nanstd(A, axis=0)
+    self.scale_ = np.where(np.isfinite(sd) & (sd > 0), sd, 1.0)
+    padded, pos = self._source(X, context)
+    w = (np.ones(len(X)) if w is None else w).astype(np.float32)
+    w = w / w[fit].mean()
+    seed = derive_seed(int(self.random_state), "lstm")
+    with _torch_session(self.num_threads, dev.type == "cuda"), torch.random.fork_rng(devices=[dev.index or 0] if dev.type == "cuda" else []):
+        torch.manual_seed(seed)
+        self.net_ = AttentionLSTM(X.shape[1], int(self.hidden_size), int(self.num_layers), float(self.dropout), len(self.classes_)).to(dev)
+        self._train(padded, pos, fit, val, yk, w, dev, seed)
+    self.net_.eval()
+    self.size_chosen_, self.n_fit_rows_, self.n_validation_rows_ = self.best_epoch_, len(fit), len(val)
+    return self
 
-    def attention(self, X) -> pd.DataFrame:
-        "Attention weight of each look-back step (columns: bars back, 0 = the row itself) for each row of `X`"
-        check_is_fitted(self, "net_")
-        padded, dev = self._scaled(X), next(self.net_.parameters()).device
-        with torch.no_grad():
-            W, M = windows(padded, np.arange(len(padded) - self.lookback + 1), self.lookback)
-            _, a = self.net_(torch.from_numpy(W).to(dev), torch.from_numpy(M).to(dev), return_attention=True)
-        return pd.DataFrame(a.cpu().numpy()[:, ::-1], index=getattr(X, "index", None), columns=pd.RangeIndex(self.lookback, name="bars_back"))
+# %% ../../nbs/41_models.lstm.ipynb #b7c95500
+@patch
+def predict_proba(self:LSTMModel, X:pd.DataFrame, # Rows to predict, in time order
+                  context:pd.DataFrame|None=None) -> np.ndarray: # Features of every bar (X's rows among them), as in `fit`
+    "Class probabilities in `classes_` order; each row's window is built from the rows (or context bars) up to it"
+    check_is_fitted(self, "net_")
+    padded, pos = self._source(X, context)
+    dev = next(self.net_.parameters()).device
+    out = []
+    with _torch_session(self.num_threads, False), torch.no_grad():
+        for _, xb, mb in self._batches(padded, pos, np.arange(len(pos)), dev):
+            out.append(torch.softmax(self.net_(xb, mb).double(), dim=1).cpu().numpy())
+    p = np.concatenate(out) if out else np.zeros((0, len(self.classes_)))
+    return p / p.sum(axis=1, keepdims=True)
+
+@patch
+def predict(self:LSTMModel, X:pd.DataFrame, context:pd.DataFrame|None=None) -> np.ndarray:
+    "Most probable class"
+    return self.classes_[np.argmax(self.predict_proba(X, context), axis=1)]
+
+@patch
+def attention(self:LSTMModel, X:pd.DataFrame, context:pd.DataFrame|None=None) -> pd.DataFrame:
+    "Attention weight of each look-back step (columns: bars back, 0 = the row itself) for each row of `X`"
+    check_is_fitted(self, "net_")
+    (padded, pos), dev = self._source(X, context), next(self.net_.parameters()).device
+    with torch.no_grad():
+        W, M = windows(padded, pos, self.lookback)
+        _, a = self.net_(torch.from_numpy(W).to(dev), torch.from_numpy(M).to(dev), return_attention=True)
+    return pd.DataFrame(a.cpu().numpy()[:, ::-1], index=getattr(X, "index", None), columns=pd.RangeIndex(self.lookback, name="bars_back"))
 
 # %% ../../nbs/41_models.lstm.ipynb #d52b52d2
 LSTM_SEARCH_SPACE: dict[str, tuple] = {
@@ -213,11 +246,12 @@ def tune(X:pd.DataFrame, # Features indexed by bar time
          sample_weight=None, # Per-row weights (fit and score)
          n_trials:int=20, # Finished trials the study should hold
          seed:int=0, # Master seed: sampler and network
-         storage=None, # Optuna storage (see `models.xgb.open_storage`)
+         storage=None, # Optuna storage (see `models.base.open_storage`)
          study_name:str|None=None, # Default: fingerprint of data, folds, seed and space
          model_params:Mapping|None=None, # Fixed LSTMModel parameters (e.g. max_epochs, num_threads)
          space:Mapping[str, tuple]|None=None, # Search space (default `LSTM_SEARCH_SPACE`)
-         **kwargs) -> tuple[LSTMModel, optuna.Study]: # `tune_model` options: n_splits, embargo, pruner, timeout, worker, cv
+         context:pd.DataFrame|None=None, # Features of every bar, when X holds events
+         **kwargs) -> tuple[LSTMModel, optuna.Study]: # `models.base.tune_model` options: n_splits, embargo, pruner, timeout, worker, cv
     "Tune `LSTMModel` with a seeded Optuna study on purged CV, then refit the best parameters on all rows"
     return tune_estimator(LSTMModel, LSTM_SEARCH_SPACE if space is None else space, X, y, t1, sample_weight, n_trials, seed,
-                          model_params, storage=storage, study_name=study_name, **kwargs)
+                          model_params, context, storage=storage, study_name=study_name, **kwargs)

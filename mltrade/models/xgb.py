@@ -1,4 +1,4 @@
-"""XGBoost for triple-barrier labels, tuned by Optuna on purged CV; shared fold, early-stopping and tuning machinery.
+"""XGBoost as an sklearn classifier with a purged early-stopping slice, tuned by Optuna on purged CV; gain, permutation and SHAP importance.
 
 Docs: https://mltrade.github.io/mltrade/models.xgb.html.md"""
 
@@ -6,112 +6,30 @@ Docs: https://mltrade.github.io/mltrade/models.xgb.html.md"""
 
 # %% ../../nbs/40_models.xgb.ipynb #ddca0c71
 from __future__ import annotations
-import hashlib, inspect, json, math, os, socket, time
-from typing import Any, Callable, Mapping
+from typing import Callable, Mapping
 
 import numpy as np, pandas as pd
-import optuna, sqlalchemy, xgboost as xgb
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+import optuna, xgboost as xgb
+from fastcore.basics import patch
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import log_loss
 from sklearn.utils.validation import check_is_fitted
 
-from ..core import DataError, ParameterError, check_choice, check_range, derive_seed, get_logger, get_settings
+from ..core import ParameterError, check_choice, check_int, check_range, derive_seed
+from .base import (check_training_data, cv_splits, encode_labels, feature_matrix, fit_estimator, predict_rows,
+                                 tune_estimator, validation_split)
 
 # %% auto #0
-__all__ = ['log', 'XGB_SEARCH_SPACE', 'PRUNERS', 'check_training_data', 'validation_split', 'encode_labels', 'feature_matrix',
-           'XGBModel', 'purged_cv', 'cv_splits', 'fit_estimator', 'predict_rows', 'oof_predict_proba', 'suggest',
-           'open_storage', 'fingerprint', 'tune_model', 'tune_estimator', 'tune', 'gain_importance',
-           'permutation_importance', 'shap_values']
-
-# %% ../../nbs/40_models.xgb.ipynb #b14d5479
-log = get_logger(__name__)
+__all__ = ['XGB_SEARCH_SPACE', 'XGBModel', 'tune', 'gain_importance', 'permutation_importance', 'shap_values']
 
 # %% ../../nbs/40_models.xgb.ipynb #bc6f0256
-def _aligned(name:str, v, index:pd.Index) -> np.ndarray:
-    "`v` as an array aligned with `index`: a pandas object must carry exactly that index"
-    if isinstance(v, (pd.Series, pd.DataFrame)):
-        if not v.index.equals(index): raise ParameterError(f"index differs from X's index ({len(v)} vs {len(index)} rows); align them first", field=name)
-        v = v.to_numpy()
-    v = np.asarray(v)
-    if v.ndim != 1 or len(v) != len(index): raise ParameterError(f"must be 1-D with one value per row of X ({len(index)}), got shape {v.shape}", field=name)
-    return v
-
-def _first_rows(index:pd.Index, bad:np.ndarray, k:int=3) -> str:
-    return ", ".join(str(t) for t in index[np.flatnonzero(bad)[:k]])
-
-def check_training_data(X:pd.DataFrame, # Features indexed by bar time
-                        y, # Labels, one per row (e.g. -1/0/1)
-                        sample_weight=None, # Non-negative weights, one per row, or None
-                        t1=None, # Label end time of each row (Series indexed like X), or None
-                       ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray|None, pd.Series|None]:
-    "Validate training inputs and return `(X, y, sample_weight, t1)` with `y` and the weights as arrays aligned with `X`"
-    if not isinstance(X, pd.DataFrame): raise ParameterError(f"must be a DataFrame indexed by bar time, got {type(X).__name__}", field="X")
-    if len(X) == 0: raise ParameterError("has no rows", field="X")
-    if not X.index.is_monotonic_increasing or X.index.has_duplicates:
-        raise DataError("index must be strictly increasing bar times (sort it, drop duplicates)", field="X")
-    bad_cols = [c for c in X.columns if not (pd.api.types.is_numeric_dtype(X[c]) and not pd.api.types.is_bool_dtype(X[c]))]
-    if bad_cols: raise ParameterError(f"non-numeric columns {bad_cols[:5]}", field="X")
-    inf = np.isinf(X.to_numpy(np.float64))
-    if inf.any(): raise DataError(f"infinite values in column {X.columns[inf.any(0)].tolist()[:5]} (first rows: {_first_rows(X.index, inf.any(1))})", field="X")
-    y = _aligned("y", y, X.index)
-    if pd.isna(y).any():
-        first = _first_rows(X.index, pd.isna(y))
-        raise DataError(f"{int(pd.isna(y).sum())} missing labels (first rows: {first}); drop unresolved events before training", field="y")
-    if sample_weight is not None:
-        sample_weight = _aligned("sample_weight", sample_weight, X.index).astype(np.float64)
-        if not np.isfinite(sample_weight).all() or (sample_weight < 0).any(): raise ParameterError("must be finite and >= 0", field="sample_weight")
-        if sample_weight.sum() <= 0: raise ParameterError("must not be all zero", field="sample_weight")
-    if t1 is not None:
-        t1 = pd.Series(_aligned("t1", t1, X.index), index=X.index, name="t1")
-        if t1.isna().any():
-            first = _first_rows(X.index, t1.isna().to_numpy())
-            raise DataError(f"{int(t1.isna().sum())} missing label end times (first rows: {first}); drop unresolved events", field="t1")
-        early = (t1.to_numpy() < X.index.to_numpy())
-        if early.any(): raise DataError(f"label ends before its own bar at rows {_first_rows(X.index, early)}", field="t1")
-    return X, y, sample_weight, t1
-
-# %% ../../nbs/40_models.xgb.ipynb #7120b86f
-def validation_split(index:pd.Index, # Bar times of the training rows, increasing
-                     t1:pd.Series|None, # Label end time of each row (None: each label ends at its own bar)
-                     fraction:float, # Share of rows, the latest ones, held out for early stopping
-                    ) -> tuple[np.ndarray, np.ndarray]: # (positions to fit on, positions to validate on)
-    "Hold out the latest `fraction` of rows for early stopping; purge fit rows whose label reaches into them"
-    check_range("validation_fraction", fraction, 0, 1, hi_open=True)
-    n = len(index)
-    n_val = math.ceil(n * fraction) if fraction > 0 else 0
-    if n_val == 0: return np.arange(n), np.arange(0)
-    start = n - n_val
-    ends = np.asarray(index if t1 is None else t1.to_numpy())[:start]
-    fit = np.flatnonzero(ends < index[start])
-    if len(fit) == 0: raise ParameterError(f"leaves no rows to fit on after purging ({n} rows, labels up to {ends.max()})", field="validation_fraction")
-    return fit, np.arange(start, n)
-
-# %% ../../nbs/40_models.xgb.ipynb #fffbf3c1
-def encode_labels(y:np.ndarray) -> tuple[np.ndarray, np.ndarray]: # Labels
-    "`(classes_, codes)`: the sorted distinct labels and each label's position among them; at least 2 classes"
-    classes = np.unique(y)
-    if len(classes) < 2: raise ParameterError(f"needs at least 2 classes, got {classes.tolist()}", field="y")
-    return classes, np.searchsorted(classes, y).astype(np.int64)
-
-def feature_matrix(model, # Fitted model with `feature_names_in_` and `n_features_in_`
-                   X, # DataFrame (columns matched by name) or 2-D array (columns in fit order)
-                   dtype=np.float32) -> np.ndarray:
-    "The features of `X` in the order `model` was fit on; missing columns and infinities refused"
-    if isinstance(X, pd.DataFrame):
-        cols = [str(c) for c in X.columns]
-        missing = [c for c in model.feature_names_in_ if c not in cols]
-        if missing: raise ParameterError(f"missing feature columns {missing[:5]} ({len(missing)} in all)", field="X")
-        A = X.set_axis(cols, axis=1)[list(model.feature_names_in_)].to_numpy(dtype)
-    else:
-        A = np.asarray(X, dtype=dtype)
-        if A.ndim != 2 or A.shape[1] != model.n_features_in_: raise ParameterError(f"expected {model.n_features_in_} columns, got shape {A.shape}", field="X")
-    if np.isinf(A).any(): raise DataError("infinite feature values", field="X")
-    return A
-
-# %% ../../nbs/40_models.xgb.ipynb #ffa8e4d5
 class XGBModel(ClassifierMixin, BaseEstimator):
     "XGBoost (hist) classifier, sklearn-compatible, with early stopping on a purged validation slice of its own training rows"
     size_param, final_overrides = "n_estimators", {"early_stopping_rounds": None}   # for `tune_estimator`
+    # methods added by the cells below (fastcore's `patch`), declared for type checkers
+    booster_params: Callable[..., dict]; fit: Callable[..., XGBModel]; dmatrix: Callable[..., xgb.DMatrix]
+    predict_proba: Callable[..., np.ndarray]; predict: Callable[..., np.ndarray]
+
     def __init__(self, n_estimators:int=1000, # Most boosting rounds (trees per class)
                  learning_rate:float=0.05, # Shrinkage (eta)
                  max_depth:int=4, # Depth of each tree
@@ -132,121 +50,70 @@ class XGBModel(ClassifierMixin, BaseEstimator):
         self.max_bin, self.early_stopping_rounds, self.validation_fraction = max_bin, early_stopping_rounds, validation_fraction
         self.n_jobs, self.random_state, self.device = n_jobs, random_state, device
 
-    def _booster_params(self, n_classes:int) -> dict:
-        check_range("n_estimators", self.n_estimators, lo=1); check_range("learning_rate", self.learning_rate, 0, lo_open=True)
-        check_range("subsample", self.subsample, 0, 1, lo_open=True); check_range("colsample_bytree", self.colsample_bytree, 0, 1, lo_open=True)
-        check_choice("device", self.device, ("cpu", "cuda"))
-        p = dict(tree_method="hist", eta=self.learning_rate, max_depth=int(self.max_depth), min_child_weight=self.min_child_weight,
-                 subsample=self.subsample, colsample_bytree=self.colsample_bytree, reg_lambda=self.reg_lambda, reg_alpha=self.reg_alpha,
-                 gamma=self.gamma, max_bin=int(self.max_bin), seed=int(self.random_state), nthread=self.n_jobs or 0, device=self.device)
-        if n_classes == 2: p.update(objective="binary:logistic", eval_metric="logloss")
-        else: p.update(objective="multi:softprob", num_class=n_classes, eval_metric="mlogloss")
-        return p
+# %% ../../nbs/40_models.xgb.ipynb #da2af3bd
+@patch
+def booster_params(self:XGBModel, n_classes:int) -> dict: # Classes in the labels (2: binary objective)
+    "XGBoost's training parameters for these settings, after checking them"
+    check_int("n_estimators", self.n_estimators, lo=1); check_range("learning_rate", self.learning_rate, 0, lo_open=True)
+    check_int("max_depth", self.max_depth, lo=0); check_int("max_bin", self.max_bin, lo=2)
+    check_range("subsample", self.subsample, 0, 1, lo_open=True); check_range("colsample_bytree", self.colsample_bytree, 0, 1, lo_open=True)
+    check_int("early_stopping_rounds", self.early_stopping_rounds, lo=1, none=True); check_int("n_jobs", self.n_jobs, lo=1, none=True)
+    check_choice("device", self.device, ("cpu", "cuda"))
+    p = dict(tree_method="hist", eta=self.learning_rate, max_depth=int(self.max_depth), min_child_weight=self.min_child_weight,
+             subsample=self.subsample, colsample_bytree=self.colsample_bytree, reg_lambda=self.reg_lambda, reg_alpha=self.reg_alpha,
+             gamma=self.gamma, max_bin=int(self.max_bin), seed=int(self.random_state), nthread=self.n_jobs or 0, device=self.device)
+    if n_classes == 2: p.update(objective="binary:logistic", eval_metric="logloss")
+    else: p.update(objective="multi:softprob", num_class=n_classes, eval_metric="mlogloss")
+    return p
 
-    def fit(self, X:pd.DataFrame, # Features indexed by bar time
-            y, # Labels, e.g. -1/0/1
-            sample_weight=None, # Per-row weights (e.g. `labels.sample_weights`)
-            t1=None): # Label end times, used to purge the early-stopping slice
-        "Fit on `X`, `y`; early-stop on the latest `validation_fraction` of rows, purged with `t1`"
-        X, y, w, t1 = check_training_data(X, y, sample_weight, t1)
-        self.classes_, yk = encode_labels(y)
-        params = self._booster_params(len(self.classes_))
-        self.feature_names_in_ = np.asarray([str(c) for c in X.columns], dtype=object)
-        self.n_features_in_ = X.shape[1]
-        A = X.to_numpy(np.float32)
-        w = np.ones(len(X)) if w is None else w
-        es = self.early_stopping_rounds is not None and self.validation_fraction > 0
-        fit, val = validation_split(X.index, t1, self.validation_fraction) if es else (np.arange(len(X)), np.arange(0))
-        scale = w[fit].mean()
-        if scale <= 0: raise ParameterError("is zero on every row left to fit on", field="sample_weight")
-        dtrain = xgb.QuantileDMatrix(A[fit], yk[fit], weight=w[fit] / scale, max_bin=int(self.max_bin), nthread=self.n_jobs or 0)
-        evals = [(xgb.QuantileDMatrix(A[val], yk[val], weight=w[val] / scale, ref=dtrain, max_bin=int(self.max_bin), nthread=self.n_jobs or 0),
-                  "validation")] if len(val) else []
-        self.booster_ = xgb.train(params, dtrain, num_boost_round=int(self.n_estimators), evals=evals,
-                                  early_stopping_rounds=int(self.early_stopping_rounds) if evals else None, verbose_eval=False)  # type: ignore[arg-type]
-        self.best_iteration_ = int(self.booster_.best_iteration) if evals else int(self.n_estimators) - 1
-        self.size_chosen_ = self.best_iteration_ + 1
-        self.n_fit_rows_, self.n_validation_rows_ = len(fit), len(val)
-        return self
-
-    def _matrix(self, X) -> xgb.DMatrix:
-        check_is_fitted(self, "booster_")
-        return xgb.DMatrix(feature_matrix(self, X, np.float32), nthread=self.n_jobs or 0)
-
-    def predict_proba(self, X) -> np.ndarray:
-        "Class probabilities, columns in `classes_` order, from the trees up to the best iteration"
-        dm = self._matrix(X)
-        p = self.booster_.predict(dm, iteration_range=(0, self.best_iteration_ + 1)).astype(np.float64)
-        return np.column_stack([1 - p, p]) if p.ndim == 1 else p / p.sum(axis=1, keepdims=True)  # float32 -> exact row sums
-
-    def predict(self, X) -> np.ndarray:
-        "Most probable class"
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
-
-# %% ../../nbs/40_models.xgb.ipynb #d925f182
-def purged_cv(t1:pd.Series, # Label end time of each row
-              n_splits:int=5, # Folds
-              embargo:float=0.01): # Share of rows embargoed after each test fold
-    "The default splitter: `mltrade.splits.PurgedKFold` over the label end times `t1`"
-    from mltrade.splits import PurgedKFold
-    return PurgedKFold(n_splits=n_splits, t1=t1, embargo=embargo)
-
-def cv_splits(cv, # Splitter with `split(X, y)`
-              X:pd.DataFrame, y=None) -> list[tuple[np.ndarray, np.ndarray]]: # Rows and labels to split
-    "Materialise `cv`'s splits of `X` as positional index arrays; refuse a row tested twice"
-    splits = [(np.asarray(tr), np.asarray(te)) for tr, te in cv.split(X, y)]
-    if not splits: raise ParameterError("produced no splits", field="cv")
-    seen = np.zeros(len(X), dtype=int)
-    for _, te in splits: seen[te] += 1
-    if (seen > 1).any(): raise ParameterError(f"tests {int((seen > 1).sum())} rows more than once; use a k-fold or walk-forward splitter", field="cv")
-    return splits
-
-def fit_estimator(estimator, # Unfitted sklearn classifier (cloned, never modified)
-                  X:pd.DataFrame, y:np.ndarray, # Features and labels
-                  sample_weight:np.ndarray|None, # Weights, or None
-                  t1:pd.Series|None, # Label end times, passed to a `fit` that takes `t1`
-                  rows:np.ndarray|None=None): # Positions to fit on (None: all)
-    "Clone `estimator` and fit it on `rows`, passing weights and `t1` where its `fit` accepts them"
-    rows = np.arange(len(X)) if rows is None else rows
-    m = clone(estimator)
-    params = inspect.signature(m.fit).parameters
-    kw: dict[str, Any] = {}
-    if sample_weight is not None:
-        if "sample_weight" not in params: raise ParameterError(f"{type(m).__name__}.fit takes no sample_weight", field="sample_weight")
-        kw["sample_weight"] = sample_weight[rows]
-    if t1 is not None and "t1" in params: kw["t1"] = t1.iloc[rows]
-    return m.fit(X.iloc[rows], y[rows], **kw)
-
-def predict_rows(model, # Fitted classifier
-                 X:pd.DataFrame, # All rows, in time order
-                 rows:np.ndarray, # Positions to predict
-                 classes:np.ndarray) -> np.ndarray: # Class order of the output columns
-    "Probabilities for `rows` in `classes` order, giving a sequence model its `context_rows_` of preceding features"
-    k = int(getattr(model, "context_rows_", 0))
-    lo, hi = max(0, int(rows.min()) - k), int(rows.max()) + 1
-    p = model.predict_proba(X.iloc[lo:hi] if k else X.iloc[rows])
-    if k: p = p[rows - lo]
-    out = np.zeros((len(rows), len(classes)))
-    out[:, np.searchsorted(classes, model.classes_)] = p
-    return out
-
-def oof_predict_proba(estimator, # Unfitted sklearn classifier
-                      X:pd.DataFrame, # Features indexed by bar time
-                      y, # Labels
-                      cv, # Splitter (e.g. `purged_cv(t1)`)
-                      sample_weight=None, # Per-row weights
-                      t1=None) -> pd.DataFrame: # Label end times (for early stopping inside each fold)
-    "Out-of-fold class probabilities: each row predicted by a clone fit without it (NaN where no split tests it)"
+# %% ../../nbs/40_models.xgb.ipynb #12e1a463
+@patch
+def fit(self:XGBModel, X:pd.DataFrame, # Features indexed by bar time
+        y, # Labels, e.g. -1/0/1
+        sample_weight=None, # Per-row weights (e.g. `labels.sample_weights`)
+        t1=None): # Label end times, used to purge the early-stopping slice
+    "Fit on `X`, `y`; early-stop on the latest `validation_fraction` of rows, purged with `t1`"
     X, y, w, t1 = check_training_data(X, y, sample_weight, t1)
-    classes = np.unique(y)
-    out = np.full((len(X), len(classes)), np.nan)
-    for tr, te in cv_splits(cv, X, y):
-        out[te] = predict_rows(fit_estimator(estimator, X, y, w, t1, tr), X, te, classes)
-    df = pd.DataFrame(out, index=X.index, columns=pd.Index(classes, name="class"))
-    df.attrs["oof"] = True
-    return df
+    self.classes_, yk = encode_labels(y)
+    params = self.booster_params(len(self.classes_))
+    self.feature_names_in_ = np.asarray([str(c) for c in X.columns], dtype=object)
+    self.n_features_in_ = X.shape[1]
+    A = X.to_numpy(np.float32)
+    w = np.ones(len(X)) if w is None else w
+    es = self.early_stopping_rounds is not None and self.validation_fraction > 0
+    fit, val = validation_split(X.index, t1, self.validation_fraction) if es else (np.arange(len(X)), np.arange(0))
+    scale = w[fit].mean()
+    if scale <= 0: raise ParameterError("is zero on every row left to fit on", field="sample_weight")
+    dtrain = xgb.QuantileDMatrix(A[fit], yk[fit], weight=w[fit] / scale, max_bin=int(self.max_bin), nthread=self.n_jobs or 0)
+    evals = [(xgb.QuantileDMatrix(A[val], yk[val], weight=w[val] / scale, ref=dtrain, max_bin=int(self.max_bin), nthread=self.n_jobs or 0),
+              "validation")] if len(val) else []
+    self.booster_ = xgb.train(params, dtrain, num_boost_round=int(self.n_estimators), evals=evals,
+                              early_stopping_rounds=int(self.early_stopping_rounds) if evals else None, verbose_eval=False)  # type: ignore[arg-type]
+    self.best_iteration_ = int(self.booster_.best_iteration) if evals else int(self.n_estimators) - 1
+    self.size_chosen_ = self.best_iteration_ + 1
+    self.n_fit_rows_, self.n_validation_rows_ = len(fit), len(val)
+    return self
 
-# %% ../../nbs/40_models.xgb.ipynb #b4f72ad0
+# %% ../../nbs/40_models.xgb.ipynb #4e2f11d0
+@patch
+def dmatrix(self:XGBModel, X) -> xgb.DMatrix: # DataFrame (columns matched by name) or 2-D array
+    "The fitted model's input matrix for `X`"
+    check_is_fitted(self, "booster_")
+    return xgb.DMatrix(feature_matrix(self, X, np.float32), nthread=self.n_jobs or 0)
+
+@patch
+def predict_proba(self:XGBModel, X) -> np.ndarray: # DataFrame (columns matched by name) or 2-D array
+    "Class probabilities, columns in `classes_` order, from the trees up to the best iteration"
+    dm = self.dmatrix(X)   # checks the model is fitted
+    p = self.booster_.predict(dm, iteration_range=(0, self.best_iteration_ + 1)).astype(np.float64)
+    return np.column_stack([1 - p, p]) if p.ndim == 1 else p / p.sum(axis=1, keepdims=True)  # float32 -> exact row sums
+
+@patch
+def predict(self:XGBModel, X) -> np.ndarray: # DataFrame (columns matched by name) or 2-D array
+    "Most probable class"
+    return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+# %% ../../nbs/40_models.xgb.ipynb #1ec4dc49
 XGB_SEARCH_SPACE: dict[str, tuple] = {
     "max_depth":        ("int",   2,    8,    False),
     "learning_rate":    ("float", 0.01, 0.3,  True),
@@ -258,160 +125,17 @@ XGB_SEARCH_SPACE: dict[str, tuple] = {
     "gamma":            ("float", 0.0,  5.0,  False),
 }
 
-def suggest(trial:optuna.Trial, # The trial asking
-            space:Mapping[str, tuple]) -> dict: # Search space: name -> (kind, low, high, log) or ("categorical", choices)
-    "Draw one value for every parameter of `space` from `trial`"
-    out = {}
-    for name, spec in space.items():
-        kind = check_choice(f"space[{name}]", spec[0], ("int", "float", "categorical"))
-        if kind == "categorical": out[name] = trial.suggest_categorical(name, list(spec[1]))
-        elif kind == "int": out[name] = trial.suggest_int(name, spec[1], spec[2], log=bool(spec[3]))
-        else: out[name] = trial.suggest_float(name, spec[1], spec[2], log=bool(spec[3]))
-    return out
-
-# %% ../../nbs/40_models.xgb.ipynb #26765b7d
-def open_storage(storage=None): # None, "memory", an SQLAlchemy URL, "journal:<path>" / "<path>.log", or a BaseStorage
-    "The Optuna storage for `storage` (default: SQLite under the settings' home)"
-    if isinstance(storage, optuna.storages.BaseStorage): return storage
-    if storage == "memory": return optuna.storages.InMemoryStorage()
-    if storage is None:
-        home = get_settings().home
-        home.mkdir(parents=True, exist_ok=True)
-        storage = f"sqlite:///{home/'optuna.db'}"
-    if not isinstance(storage, (str, os.PathLike)):
-        raise ParameterError(f"expected a URL, a path or an Optuna storage, got {type(storage).__name__}", field="storage")
-    s = os.fspath(storage)
-    if s.startswith("journal:") or s.endswith(".log"):
-        from optuna.storages.journal import JournalFileBackend
-        path = s.removeprefix("journal:")
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        return optuna.storages.JournalStorage(JournalFileBackend(path))
-    if "://" not in s: raise ParameterError(f"not an SQLAlchemy URL or journal path: {s!r}", field="storage")
-    kw = {"connect_args": {"timeout": 60}} if s.startswith("sqlite") else None
-    for attempt in range(5):   # processes creating one new database at once race on its tables: the loser retries
-        try: return optuna.storages.RDBStorage(s, engine_kwargs=kw)
-        except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.IntegrityError):
-            if attempt == 4: raise
-            time.sleep(0.2 * (attempt + 1))
-    raise AssertionError("unreachable")
-
-# %% ../../nbs/40_models.xgb.ipynb #c4e70449
-PRUNERS = ("median", "hyperband", "none")
-
-def _pruner(name:str, n_splits:int) -> optuna.pruners.BasePruner:
-    check_choice("pruner", name, PRUNERS)
-    if name == "median": return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=1)
-    if name == "hyperband": return optuna.pruners.HyperbandPruner(min_resource=1, max_resource=n_splits, reduction_factor=3)
-    return optuna.pruners.NopPruner()
-
-def fingerprint(*parts) -> str:
-    "A short stable hash of arrays, frames and JSON-able values"
-    h = hashlib.sha256()
-    for p in parts:
-        if isinstance(p, (pd.DataFrame, pd.Series)):
-            h.update(pd.util.hash_pandas_object(p, index=True).to_numpy().tobytes())
-            h.update(str(list(p.columns) if isinstance(p, pd.DataFrame) else [p.name]).encode())
-        elif isinstance(p, np.ndarray): h.update(np.ascontiguousarray(p).tobytes()); h.update(str(p.dtype).encode())
-        else: h.update(json.dumps(p, sort_keys=True, default=str).encode())
-    return h.hexdigest()[:16]
-
-def _finished(study:optuna.Study) -> int:
-    return len(study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)))
-
-# %% ../../nbs/40_models.xgb.ipynb #fb41d325
-def tune_model(make_model:Callable[[dict], Any], # params -> unfitted estimator; fitted, it has `size_chosen_`
-               space:Mapping[str, tuple], # Search space (see `suggest`)
-               X:pd.DataFrame, # Features indexed by bar time
-               y, # Labels, e.g. -1/0/1
-               t1:pd.Series, # Label end times (purging)
-               sample_weight=None, # Per-row weights: used to fit and to score
-               n_trials:int=20, # Finished trials the study should hold
-               seed:int=0, # Master seed of the sampler
-               storage=None, # Optuna storage (see `open_storage`)
-               study_name:str|None=None, # Default: prefix + fingerprint of data, folds, seed and space
-               n_splits:int=5, # Purged folds
-               embargo:float=0.01, # Embargo after each test fold (share of rows)
-               pruner:str="median", # "median", "hyperband" or "none"
-               timeout:float|None=None, # Stop starting trials after this many seconds
-               worker:int=0, # This process's number among the workers sharing the study
-               cv=None, # Splitter overriding the purged k-fold
-               prefix:str="model", # Study name prefix
-               fixed:Mapping|None=None) -> optuna.Study: # Fixed parameters, part of the default study name
-    "Run (or resume) a seeded Optuna study minimising the weighted out-of-fold log-loss on purged folds"
-    X, y, w, t1 = check_training_data(X, y, sample_weight, t1)
-    if t1 is None: raise ParameterError("label end times are required to purge the folds", field="t1")
-    check_range("n_trials", n_trials, lo=1); check_range("worker", worker, lo=0)
-    splits = cv_splits(cv if cv is not None else purged_cv(t1, n_splits, embargo), X, y)
-    classes = np.unique(y)
-    ww = np.ones(len(X)) if w is None else w
-    folds = np.concatenate([np.r_[len(a), a, len(b), b] for a, b in splits])
-    name = study_name or f"{prefix}-{fingerprint(X, y, ww, t1, folds, seed, dict(space), dict(fixed or {}), pruner)}"
-    study = optuna.create_study(storage=open_storage(storage), study_name=name, direction="minimize", load_if_exists=True,
-                                sampler=optuna.samplers.TPESampler(n_startup_trials=5, seed=derive_seed(seed, f"optuna-worker-{worker}")),
-                                pruner=_pruner(pruner, len(splits)))
-    who = f"{socket.gethostname()}:{os.getpid()}"
-
-    def objective(trial:optuna.Trial) -> float:
-        params = suggest(trial, space)
-        trial.set_user_attr("worker", who)
-        loss_sum = weight_sum = 0.0
-        fold_losses, sizes = [], []
-        for k, (tr, te) in enumerate(splits):
-            m = fit_estimator(make_model(params), X, y, w, t1, tr)
-            p = predict_rows(m, X, te, classes)
-            fl = float(log_loss(y[te], p, sample_weight=ww[te], labels=classes))
-            fold_losses.append(fl); sizes.append(int(m.size_chosen_))
-            loss_sum += fl * ww[te].sum(); weight_sum += ww[te].sum()
-            trial.report(loss_sum / weight_sum, step=k)
-            if trial.should_prune():
-                trial.set_user_attr("fold_losses", fold_losses)
-                raise optuna.TrialPruned()
-        trial.set_user_attr("fold_losses", fold_losses); trial.set_user_attr("fold_sizes", sizes)
-        log.info("trial %d: oof log-loss %.5f", trial.number, loss_sum / weight_sum, extra={"study": name, "params": params})
-        return loss_sum / weight_sum
-
-    todo = n_trials - _finished(study)
-    if todo > 0:
-        done_states = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
-        study.optimize(objective, n_trials=todo, timeout=timeout, callbacks=[optuna.study.MaxTrialsCallback(n_trials, states=done_states)])
-    if not study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,)):
-        raise ParameterError(f"study {name!r} has no completed trial (all pruned or failed); raise n_trials", field="n_trials")
-    return study
-
-# %% ../../nbs/40_models.xgb.ipynb #069c3258
-def tune_estimator(model_cls:type[Any], # Estimator class with `size_param`, `size_chosen_` and `final_overrides`
-                   space:Mapping[str, tuple], # Search space (see `suggest`)
-                   X:pd.DataFrame, # Features indexed by bar time
-                   y, # Labels, e.g. -1/0/1
-                   t1:pd.Series, # Label end times (purging, early-stopping slices)
-                   sample_weight=None, # Per-row weights (fit and score)
-                   n_trials:int=20, # Finished trials the study should hold
-                   seed:int=0, # Master seed: sampler and model
-                   model_params:Mapping|None=None, # Fixed model parameters outside the space
-                   **kwargs) -> tuple[Any, optuna.Study]: # `tune_model` options: storage, study_name, n_splits, embargo, pruner, ...
-    "Tune `model_cls` with a seeded Optuna study on purged CV, then refit the best parameters on all rows"
-    fixed = {"random_state": derive_seed(seed, model_cls.__name__), **dict(model_params or {})}
-    bad = [k for k in fixed if k not in model_cls().get_params()]
-    if bad: raise ParameterError(f"unknown {model_cls.__name__} parameters {bad}", field="model_params")
-    prefix = model_cls.__name__.removesuffix("Model").lower()
-    study = tune_model(lambda p: model_cls(**{**fixed, **p}), space, X, y, t1, sample_weight, n_trials, seed, prefix=prefix, fixed=fixed, **kwargs)
-    best = study.best_trial
-    final = {**fixed, **best.params, model_cls.size_param: int(np.median(best.user_attrs["fold_sizes"])), **model_cls.final_overrides}
-    model = fit_estimator(model_cls(**final), *check_training_data(X, y, sample_weight, t1))
-    model.tuned_params_ = {**fixed, **best.params}   # the configuration the study scored (early stopping on)
-    return model, study
-
 def tune(X:pd.DataFrame, # Features indexed by bar time
          y, # Labels, e.g. -1/0/1
          t1:pd.Series, # Label end times (purging, early-stopping slices)
          sample_weight=None, # Per-row weights (fit and score)
          n_trials:int=20, # Finished trials the study should hold
          seed:int=0, # Master seed: sampler and XGBoost
-         storage=None, # Optuna storage (see `open_storage`); default SQLite under the settings' home
+         storage=None, # Optuna storage (see `models.base.open_storage`); default SQLite under the settings' home
          study_name:str|None=None, # Default: fingerprint of data, folds, seed and space
          model_params:Mapping|None=None, # Fixed XGBModel parameters (e.g. n_jobs, an n_estimators cap)
          space:Mapping[str, tuple]|None=None, # Search space (default `XGB_SEARCH_SPACE`)
-         **kwargs) -> tuple[XGBModel, optuna.Study]: # `tune_model` options: n_splits, embargo, pruner, timeout, worker, cv
+         **kwargs) -> tuple[XGBModel, optuna.Study]: # `models.base.tune_model` options: n_splits, embargo, pruner, timeout, worker, cv
     "Tune `XGBModel` with a seeded Optuna study on purged CV, then refit the best parameters on all rows"
     return tune_estimator(XGBModel, XGB_SEARCH_SPACE if space is None else space, X, y, t1, sample_weight, n_trials, seed,
                           model_params, storage=storage, study_name=study_name, **kwargs)
@@ -424,6 +148,7 @@ def gain_importance(model:XGBModel) -> pd.Series: # Fitted model
     s = pd.Series({n: score.get(f"f{i}", 0.0) for i, n in enumerate(model.feature_names_in_)}, name="gain", dtype=float)
     return (s / s.sum() if s.sum() > 0 else s).sort_values(ascending=False)
 
+# %% ../../nbs/40_models.xgb.ipynb #c4dc471b
 def permutation_importance(estimator, # Unfitted sklearn classifier
                            X:pd.DataFrame, y, # Features indexed by bar time, labels
                            cv, # Purged splitter (e.g. `purged_cv(t1)`)
@@ -433,7 +158,7 @@ def permutation_importance(estimator, # Unfitted sklearn classifier
                            seed:int=0) -> pd.DataFrame: # Seed of the shuffles
     "Purged MDA: mean and std over folds x repeats of the rise in test log-loss when one feature is shuffled"
     X, y, w, t1 = check_training_data(X, y, sample_weight, t1)
-    check_range("n_repeats", n_repeats, lo=1)
+    check_int("n_repeats", n_repeats, lo=1)
     classes, ww, rng = np.unique(y), (np.ones(len(X)) if w is None else w), np.random.default_rng(derive_seed(seed, "permutation"))
     rises: dict[str, list[float]] = {c: [] for c in X.columns}
     def score(m, Z:pd.DataFrame, te:np.ndarray) -> float:
@@ -451,11 +176,12 @@ def permutation_importance(estimator, # Unfitted sklearn classifier
     r = pd.DataFrame(rises)
     return pd.DataFrame({"mean": r.mean(), "std": r.std(ddof=1)}).sort_values("mean", ascending=False)
 
+# %% ../../nbs/40_models.xgb.ipynb #2ac311c8
 def shap_values(model:XGBModel, # Fitted model
                 X:pd.DataFrame, # Rows to explain
                 cls=None) -> pd.DataFrame: # Class whose log-odds are explained (default: 1, the up class, if present, else the last)
     "TreeSHAP contributions of each feature (and `bias`) to the margin of class `cls`; each row sums to the margin"
-    dm = model._matrix(X)
+    dm = model.dmatrix(X)
     classes = model.classes_.tolist()
     cls = (1 if 1 in classes else classes[-1]) if cls is None else cls
     if cls not in classes: raise ParameterError(f"must be one of {classes}, got {cls!r}", field="cls")
