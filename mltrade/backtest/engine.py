@@ -245,11 +245,12 @@ def _quiet_bars(close:np.ndarray, target:np.ndarray, equity:np.ndarray, t:int, e
 @njit(cache=True)
 def simulate_nb(inp:SimInputs, # The inputs, as `_check_inputs` lays them out
                 equity:np.ndarray, # (m, n) output: equity at each close
-                fills:np.ndarray, trades:np.ndarray, stops:np.ndarray, # `fill_dt`, `trade_dt`, `stop_dt` records, written while they fit
+                fills:np.ndarray, # `fill_dt` records, written while they fit
+                trades:np.ndarray, # `trade_dt` records, written while they fit
+                stops:np.ndarray, # `stop_dt` records, written while they fit
                ) -> tuple: # Records produced: (fills, trades, stops), even those that did not fit
     "Backtest every column of `inp.target` into `equity` and the record arrays; return the record counts"
-    m, n = inp.target.shape
-    nf = nt = ns = 0
+    (m, n), nf, nt, ns = inp.target.shape, 0, 0, 0
     tr = np.zeros(1, trade_dt)                                         # the open trade
     max_lev, keep = inp.max_leverage, 1.0 - inp.max_drawdown if inp.max_drawdown > 0 else -math.inf
     for j in range(m):
