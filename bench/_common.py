@@ -19,7 +19,7 @@ def best_time(fn:Callable, repeat:int=3, warmup:int=1) -> float:
         if enabled: gc.enable()
     return min(times)
 
-def best_times(fns:dict[str, Callable], repeat:int=3, warmup:int=1) -> dict[str, float]:
+def best_times(fns:dict[str, Callable], repeat:int=3, warmup:int=1, before:Callable|None=None) -> dict[str, float]:
     "Best wall time of each function, the calls interleaved round by round (so a busy spell on a shared machine hits all of them)"
     for _ in range(warmup):
         for fn in fns.values(): fn()
@@ -27,6 +27,7 @@ def best_times(fns:dict[str, Callable], repeat:int=3, warmup:int=1) -> dict[str,
     try:
         for _ in range(repeat):
             for k, fn in fns.items():
+                if before is not None: before()                    # untimed, e.g. evicting the caches so every call starts alike
                 gc.disable()
                 t = time.perf_counter(); fn(); best[k] = min(best[k], time.perf_counter() - t)
                 if enabled: gc.enable()

@@ -26,7 +26,9 @@ bars (~8,000 fills per column over 1M bars), fees 10 bps, slippage 5 bps, starti
 1e-12 of zero as zero, so the account must not be dust). vectorbt is given `max_orders` = the number of orders (its default,
 one record per cell, would allocate 5.6 GB for 100M cells). Equity comparisons run vectorbt 20 columns at a time to bound memory.
 Timings are best-of-7 at 1 column and best-of-3 at 100, the calls of `backtest()`, the kernel and vectorbt interleaved round
-by round (a busy spell of the shared machine hits all three), after numba compilation, which is excluded for both.
+by round (a busy spell of the shared machine hits all three), each after streaming 64 MB through the caches (so no call finds
+its inputs left in cache by the one before: at 1M bars the inputs are 8 MB an array and the run is memory-bound), after numba
+compilation, which is excluded for both.
 
     python bench/bench_backtest.py            # or: python bench/run.py backtest
     BENCH_BACKTEST_COLUMNS=1 python bench/bench_backtest.py    # only the 1-column shape
@@ -92,6 +94,12 @@ def kernel_inputs(close, open_, pos) -> SimInputs:
     return SimInputs(close.to_numpy()[None], open_.to_numpy()[None], 0, np.ascontiguousarray(pos.to_numpy().T), np.full((1, 1), SLIP),
                      np.ones((1, 1)), np.zeros(2, np.int64), np.zeros(0, np.int64), np.zeros(0), FEES, 0.0, np.inf, 0.0, -1, CASH)
 
+SCRATCH = np.zeros(64 * 2**20 // 8)                                # 64 MB, twice the last-level cache
+
+def evict_caches():
+    "Stream through 64 MB so the next call finds its inputs in memory, not in cache (as after any other work)"
+    SCRATCH.fill(1.0)
+
 def with_tables(res):
     "Build what a report reads: the trade and fill tables and the metrics"
     return res.trades, res.fills, res.metrics
@@ -115,7 +123,7 @@ def run(m:int, vbt) -> bool:
         kw = dict(size_type="targetpercent", direction="both", price=v_open, init_cash=CASH, freq="1min")
         vbt.Portfolio.from_orders(v_close.iloc[:1000], v_orders.iloc[:1000], fees=FEES, slippage=SLIP, **{**kw, "price": v_open.iloc[:1000]})  # compile
         timed["vbt"] = lambda: vbt.Portfolio.from_orders(v_close, v_orders, fees=FEES, slippage=SLIP, max_orders=n_orders + m, **kw)
-    t = best_times(timed, repeat=repeat, warmup=0)                  # interleaved: a busy spell of the machine hits all of them
+    t = best_times(timed, repeat=repeat, warmup=0, before=evict_caches)   # interleaved, each call with cold caches
     out = ()  # free the preallocated outputs
     t_tables = best_time(lambda: with_tables(ours()), repeat=repeat) if m == 1 else None   # at 100 columns: GBs of tables, skipped
     t_ours, t_kernel = t["ours"], t["kernel"]
