@@ -34,7 +34,7 @@ compilation, which is excluded for both.
     BENCH_BACKTEST_COLUMNS=1 python bench/bench_backtest.py    # only the 1-column shape
 """
 from __future__ import annotations
-import os, sys, time
+import gc, os, sys, time
 from pathlib import Path
 
 import numpy as np
@@ -67,17 +67,18 @@ def make_data(n:int, m:int, seed:int=0, change:float=0.01):
 
 def vbt_orders(pos:pd.DataFrame) -> pd.DataFrame:
     "The T+1 target-percent orders equivalent to `positions`: positions[t] at bar t+1 where the target changes, NaN elsewhere"
-    a = pos.to_numpy()
-    fill = np.vstack([np.zeros((1, a.shape[1])), a[:-1]])            # target to reach at bar t: decided at t-1 (0 held at start)
-    prev = np.vstack([np.zeros((1, a.shape[1])), fill[:-1]])
-    return pd.DataFrame(np.where(fill != prev, fill, np.nan), pos.index, pos.columns)
+    a = pos.to_numpy()                                                # the target to reach at bar t was decided at t-1 (0 held at start)
+    orders = np.full(a.shape, np.nan)
+    np.copyto(orders[1], a[0], where=a[0] != 0)
+    np.copyto(orders[2:], a[1:-1], where=a[1:-1] != a[:-2])           # in place: no n x m temporaries but the mask
+    return pd.DataFrame(orders, pos.index, pos.columns, copy=False)
 
 def fill_orders(res, index, columns) -> pd.DataFrame:
     "Our fills as vectorbt amount orders (units traded at each fill bar), NaN elsewhere"
     fr = res.fill_records
     amounts = np.full((len(index), len(columns)), np.nan)
     amounts[fr["bar"], fr["column"]] = fr["units_after"] - fr["units_before"]
-    return pd.DataFrame(amounts, index, columns)
+    return pd.DataFrame(amounts, index, columns, copy=False)
 
 def max_rel_diff(ours:pd.DataFrame, vbt, close, orders:pd.DataFrame, **kw) -> float:
     "Largest relative difference between our equity and vectorbt's value(), in column chunks to bound memory"
@@ -87,6 +88,7 @@ def max_rel_diff(ours:pd.DataFrame, vbt, close, orders:pd.DataFrame, **kw) -> fl
         v = vbt.Portfolio.from_orders(close, orders[cols], max_orders=int(orders[cols].notna().to_numpy().sum()) + len(cols), **kw).value()
         worst = max(worst, float(np.max(np.abs(ours[cols].to_numpy() - v.to_numpy()) / np.abs(v.to_numpy()))))
         del v
+        gc.collect()                                                    # vectorbt's objects hold reference cycles: free them now
     return worst
 
 def kernel_inputs(close, open_, pos) -> SimInputs:
@@ -97,7 +99,8 @@ def kernel_inputs(close, open_, pos) -> SimInputs:
 SCRATCH = np.zeros(64 * 2**20 // 8)                                # 64 MB, twice the last-level cache
 
 def evict_caches():
-    "Stream through 64 MB so the next call finds its inputs in memory, not in cache (as after any other work)"
+    "Collect the last call's garbage (vectorbt's objects hold reference cycles); stream 64 MB so the next call reads from memory"
+    gc.collect()
     SCRATCH.fill(1.0)
 
 def with_tables(res):
