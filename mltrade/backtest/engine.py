@@ -392,6 +392,7 @@ def _target_stats(target:np.ndarray) -> tuple[int, float]:
             n_changes += row[i] != row[i - 1]
     return n_changes, np.array([top]).view(np.float64)[0]
 
+# %% ../../nbs/50_backtest.engine.ipynb #e4756c6e
 def _as_columns(x, index:pd.Index, names:list, name:str, allow_one:bool=True) -> np.ndarray:
     "`x` (number, Series or DataFrame on `index`) as a read-only C-contiguous (columns, bars) float array; 1 column means shared"
     if isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool): a = np.full((1, 1), float(x))
@@ -412,6 +413,7 @@ def _as_columns(x, index:pd.Index, names:list, name:str, allow_one:bool=True) ->
     a.flags.writeable = False
     return a
 
+# %% ../../nbs/50_backtest.engine.ipynb #ce9468f5
 def _refuse_values(a:np.ndarray, index:pd.Index, names:list, labelled:bool, name:str):
     "Raise the error for the first bad value of `a` (columns, bars): non-finite, or for prices not > 0"
     err = DataError if name in ("close", "open", "volume") else ParameterError
