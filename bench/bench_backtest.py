@@ -25,10 +25,10 @@ Workload: seeded 1-minute GBM prices, opens off the previous close, targets in {
 bars (~8,000 fills per column over 1M bars), fees 10 bps, slippage 5 bps, starting cash 1e6 (vectorbt treats amounts within
 1e-12 of zero as zero, so the account must not be dust). vectorbt is given `max_orders` = the number of orders (its default,
 one record per cell, would allocate 5.6 GB for 100M cells). Equity comparisons run vectorbt 20 columns at a time to bound memory.
-Timings are best-of-7 at 1 column and best-of-3 at 100, the calls of `backtest()`, the kernel and vectorbt interleaved round
-by round (a busy spell of the shared machine hits all three), each after streaming 64 MB through the caches (so no call finds
-its inputs left in cache by the one before: at 1M bars the inputs are 8 MB an array and the run is memory-bound), after numba
-compilation, which is excluded for both.
+Timings are best-of-15 at 1 column, each function called in a row as `timeit` does (its inputs, 8 MB an array, partly left in
+cache by the call before), and again with cold caches: 64 MB streamed before each call, the calls of `backtest()`, the kernel and
+vectorbt interleaved round by round (a busy spell of the shared machine hits all three). At 100 columns (800 MB an array, never
+in cache) best-of-3, interleaved. Numba compilation is excluded for both.
 
     python bench/bench_backtest.py            # or: python bench/run.py backtest
     BENCH_BACKTEST_COLUMNS=1 python bench/bench_backtest.py    # only the 1-column shape
@@ -110,7 +110,7 @@ def with_tables(res):
 def run(m:int, vbt) -> bool:
     close, open_, pos = make_data(N, m)
     label = f"{N / 1e6:g}M bars x {m} column{'s' if m > 1 else ''}"
-    repeat = 7 if m == 1 else 3
+    repeat = 15 if m == 1 else 3
     ours = lambda: backtest(close, pos, open=open_, fees=FEES, slippage=SLIP, init_cash=CASH)
     res = ours()
     n_fills = len(res.fill_records)
@@ -126,7 +126,11 @@ def run(m:int, vbt) -> bool:
         kw = dict(size_type="targetpercent", direction="both", price=v_open, init_cash=CASH, freq="1min")
         vbt.Portfolio.from_orders(v_close.iloc[:1000], v_orders.iloc[:1000], fees=FEES, slippage=SLIP, **{**kw, "price": v_open.iloc[:1000]})  # compile
         timed["vbt"] = lambda: vbt.Portfolio.from_orders(v_close, v_orders, fees=FEES, slippage=SLIP, max_orders=n_orders + m, **kw)
-    t = best_times(timed, repeat=repeat, warmup=0, before=evict_caches)   # interleaved, each call with cold caches
+    if m == 1:                                                         # as timeit times: each in a row, inputs left in cache by the call before
+        t = {k: best_time(fn, repeat=repeat, warmup=0) for k, fn in timed.items()}
+        cold = best_times(timed, repeat=repeat, warmup=0, before=evict_caches)   # interleaved, every call from memory
+    else:                                                              # 800 MB an array: never in cache; interleaved
+        t = cold = best_times(timed, repeat=repeat, warmup=0, before=gc.collect)
     out = ()  # free the preallocated outputs
     t_tables = best_time(lambda: with_tables(ours()), repeat=repeat) if m == 1 else None   # at 100 columns: GBs of tables, skipped
     t_ours, t_kernel = t["ours"], t["kernel"]
@@ -139,6 +143,10 @@ def run(m:int, vbt) -> bool:
     report(f"simulation kernel only (outputs preallocated) {label}", N * m, t_kernel, unit="bars", ref_name=ref, ref_seconds=t_vbt)
     print(f"  checks and output around the kernel: {(t_ours - t_kernel) * 1e3:.1f} ms, {(t_ours - t_kernel) / t_kernel:.2f}x the kernel "
           f"(target <= 1x): {'met' if t_ours <= 2 * t_kernel else 'MISSED'}", flush=True)
+    if cold is not t:
+        ratio = f", {cold['vbt'] / cold['ours']:.1f}x vectorbt ({cold['vbt']:.3f}s)" if vbt is not None else ""
+        print(f"  cold caches (64 MB streamed before each call, the three interleaved): backtest() {cold['ours'] * 1e3:.1f} ms{ratio}; "
+              f"kernel {cold['kernel'] * 1e3:.1f} ms; around the kernel {(cold['ours'] - cold['kernel']) / cold['kernel']:.2f}x it", flush=True)
     if vbt is None: return True
     if m == 1:                                                         # the slow path, once, for the record
         t_utc = best_time(lambda: vbt.Portfolio.from_orders(close, orders, fees=FEES, slippage=SLIP, max_orders=n_orders + m,
