@@ -6,7 +6,7 @@ Docs: https://mltrade.github.io/mltrade/data.sources.html.md"""
 
 # %% ../../nbs/05_data.sources.ipynb #61b1e12a
 from __future__ import annotations
-import dataclasses, functools, json, lzma, math, warnings
+import dataclasses, functools, hashlib, json, lzma, math, warnings
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
@@ -25,7 +25,7 @@ from .schema import (BAR_COLUMNS, OPTIONAL_BAR_COLUMNS, PRICE_COLUMNS, INTERVALS
 __all__ = ['SAMPLE_SERIES', 'SAMPLE_CAPTURES', 'SAMPLE_FUNDING', 'FILE_FORMATS', 'TIME_COLUMNS', 'EPOCH_UNITS', 'SOURCES',
            'samples_dir', 'SampleSeries', 'resample_bars', 'Capture', 'read_capture', 'load_trades', 'load_depth',
            'load_funding', 'load_mark_price', 'sample_catalog', 'closed_until', 'yahoo_ticker', 'file_format',
-           'parse_times', 'load_file', 'load_bars']
+           'parse_times', 'load_file', 'bars_fingerprint', 'load_bars']
 
 # %% ../../nbs/05_data.sources.ipynb #b04b1961
 def samples_dir() -> Path:
@@ -628,6 +628,16 @@ def load_file(path:str|Path, # A CSV or parquet file of bars
     bars.attrs = {"symbol": symbol.upper(), "interval": interval, "source": "file", "market": market, "origin": str(path),
                   "sha256": sha256_file(path), **found, "absent_columns": report.absent_columns, "report": report.to_dict(), "fetched": 0, "cached": 0}
     return bars
+
+# %% ../../nbs/05_data.sources.ipynb #8954c81b
+def bars_fingerprint(bars:pd.DataFrame) -> str: # Bars indexed by open time (any frame with a time index)
+    "SHA-256 of the bars' contents: open times, column names and dtypes, and every value, in order"
+    h = hashlib.sha256(np.ascontiguousarray(epoch_ns(pd.DatetimeIndex(bars.index))).tobytes())
+    for c in bars.columns:
+        v = bars[c].to_numpy()
+        h.update(f"\x1f{c}\x1f{v.dtype}\x1f".encode())
+        h.update(np.ascontiguousarray(v).tobytes() if v.dtype.kind in "biuf" else "\x1e".join(map(str, v)).encode())
+    return h.hexdigest()
 
 # %% ../../nbs/05_data.sources.ipynb #1f1d3aaa
 SOURCES = ("auto", "binance", "yfinance", "cache", "sample", "file")
