@@ -98,6 +98,16 @@ class Settings:
     cache_ttl_seconds: int = 60                         # TTL of the still-open period in the cache
     n_jobs: int = 1                                     # Worker processes for parallel feature groups
     edge_min_tstat: float = 2.0                         # Least t-statistic of held-out-fold trade returns a model needs to trade
+    gate_min_sharpe: float = 0.5                        # Promotion gate: least annualised hold-out Sharpe ratio
+    gate_max_drawdown: float = 0.3                      # Promotion gate: deepest hold-out drawdown, a fraction of equity
+    gate_min_trades: int = 20                           # Promotion gate: fewest hold-out trades
+    gate_max_degradation: float = 0.5                   # Promotion gate: largest fall of the Sharpe ratio from in-sample to hold-out (0.5: half)
+    gate_min_dsr: float = 0.95                          # Promotion gate: least Deflated Sharpe Ratio given the study's trials
+    gate_max_pbo: float = 0.3                           # Promotion gate: largest probability of backtest overfitting
+    gate_max_drifted: float = 0.1                       # Promotion gate: largest share of features drifted in the recent window
+    drift_psi_limit: float = 0.25                       # A feature has drifted when its PSI is above this ...
+    drift_ks_alpha: float = 0.01                        # ... and its Kolmogorov-Smirnov p-value below this
+    drift_window: int = 500                             # Bars in the recent window drift is measured on
 
     def __post_init__(self):
         home = Path(self.home).expanduser()
@@ -112,6 +122,11 @@ class Settings:
         for f in ("seed", "cache_ttl_seconds", "n_jobs"):
             if getattr(self, f) < (1 if f == "n_jobs" else 0): raise ConfigError(f"must be >= {1 if f == 'n_jobs' else 0}, got {getattr(self, f)}", field=f)
         if not 0 <= self.edge_min_tstat < 100: raise ConfigError(f"must be in [0, 100), got {self.edge_min_tstat}", field="edge_min_tstat")
+        for f, lo, hi in (("gate_max_drawdown", 0, 1), ("gate_max_degradation", 0, 10), ("gate_min_dsr", 0, 1), ("gate_max_pbo", 0, 1),
+                          ("gate_max_drifted", 0, 1), ("drift_psi_limit", 0, 100), ("drift_ks_alpha", 0, 1), ("gate_min_sharpe", -100, 100)):
+            if not lo <= getattr(self, f) <= hi: raise ConfigError(f"must be in [{lo}, {hi}], got {getattr(self, f)}", field=f)
+        for f, lo in (("gate_min_trades", 0), ("drift_window", 10)):
+            if getattr(self, f) < lo: raise ConfigError(f"must be >= {lo}, got {getattr(self, f)}", field=f)
 
 # %% ../nbs/00_core.ipynb #70bd5182
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
