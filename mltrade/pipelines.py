@@ -6,17 +6,16 @@ Docs: https://mltrade.github.io/mltrade/pipelines.html.md"""
 
 # %% ../nbs/57_pipelines.ipynb #e6ea5266
 from __future__ import annotations
-import ast, contextlib, dataclasses, datetime as dt, json, os, platform, re, shutil, signal, socket, subprocess, sys, tempfile, threading, time, uuid
+import ast, contextlib, dataclasses, datetime as dt, json, os, platform, re, shutil, socket, subprocess, threading, time
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import dask
 import nbformat
 import pandas as pd
 import papermill as pm
 from distributed import Client, LocalCluster, as_completed, get_worker
-from fastcore.basics import patch
 from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 from tqdm.auto import tqdm
@@ -24,12 +23,12 @@ from tqdm.auto import tqdm
 import mltrade
 from .core import MltradeError, ParameterError, atomic_write, check_bool, check_int, check_writable_dir, get_logger, get_settings, new_run_id, sha256_file
 from .data.schema import check_interval
+from .servers import DASK_ALLOWED_FAILURES
 
 # %% auto #0
-__all__ = ['log', 'MANIFEST_PACKAGES', 'KERNEL_SETUP', 'PROGRESS_TOPIC', 'ALLOWED_FAILURES', 'template_parameters',
-           'package_versions', 'git_commit', 'run_environment', 'NotebookJob', 'error_text', 'render_html',
-           'run_manifest', 'execute_job', 'plan_jobs', 'ClusterError', 'default_workers', 'dask_client',
-           'PipelineBatch', 'run_pipelines', 'free_port', 'DaskProcess', 'DaskScheduler', 'DaskWorker']
+__all__ = ['log', 'MANIFEST_PACKAGES', 'KERNEL_SETUP', 'PROGRESS_TOPIC', 'template_parameters', 'package_versions', 'git_commit',
+           'run_environment', 'NotebookJob', 'error_text', 'render_html', 'run_manifest', 'execute_job', 'plan_jobs',
+           'ClusterError', 'default_workers', 'dask_client', 'PipelineBatch', 'run_pipelines']
 
 # %% ../nbs/57_pipelines.ipynb #47411e50
 log = get_logger(__name__)
@@ -222,8 +221,6 @@ def plan_jobs(symbols:Sequence[str], # Symbols to run, one execution each
     return jobs
 
 # %% ../nbs/57_pipelines.ipynb #c32eec8a
-ALLOWED_FAILURES = 0   # Dask's distributed.scheduler.allowed-failures for a batch's cluster: a worker's death fails its run at once
-
 class ClusterError(MltradeError, RuntimeError): "A Dask cluster could not be started or reached"
 
 def default_workers() -> int:
@@ -242,7 +239,7 @@ def dask_client(workers:int|None=None, # Worker processes of a new LocalCluster 
             raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {_one_line(str(e))}", field="scheduler") from e
         with client: yield client
         return
-    with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
+    with dask.config.set({"distributed.scheduler.allowed-failures": DASK_ALLOWED_FAILURES}):
         cluster = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True, dashboard_address=None)
     try:
         with Client(cluster) as client: yield client
@@ -327,103 +324,3 @@ def run_pipelines(symbols:Sequence[str], # Symbols to run, one execution of `tem
         batch = PipelineBatch(_gather(client, jobs, progress))
     log.info("pipeline batch done", extra={"runs": len(jobs), "failed": sum(r["status"] != "ok" for r in batch.rows)})
     return batch
-
-# %% ../nbs/57_pipelines.ipynb #6e2dc50f
-def free_port(host:str="127.0.0.1") -> int: # Interface to bind
-    "A TCP port free on `host` now (the operating system's choice)"
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
-
-class DaskProcess:
-    "A `dask` command (scheduler or worker) run as a process in a session of its own, stopped by its PID"
-    # methods added by the cells below (fastcore's `patch`), declared for type checkers
-    start: Callable[..., DaskProcess]; stop: Callable[..., int|None]
-
-    def __init__(self, args:Sequence[str], # Arguments after `python -m dask`
-                 env:Mapping[str, str]|None=None, # Environment variables to add
-                 log_path:str|Path|None=None): # Where its output goes (default: a new temporary file)
-        self.args, self.env = list(args), dict(env or {})
-        self.proc: subprocess.Popen|None = None
-        if log_path is None:
-            fd, name = tempfile.mkstemp(prefix="mltrade-dask-", suffix=".log"); os.close(fd); log_path = name
-        self.log_path: Path = Path(log_path)
-
-    @property
-    def pid(self) -> int|None: return self.proc.pid if self.proc is not None else None
-    def ready(self) -> bool: return self.proc is not None and self.proc.poll() is None
-    def __enter__(self): return self.start()
-    def __exit__(self, *exc): self.stop()
-
-# %% ../nbs/57_pipelines.ipynb #51f3c231
-@patch
-def start(self:DaskProcess, timeout:float=60) -> DaskProcess: # Seconds to wait until it is ready
-    "Start the process and wait until it is ready"
-    if self.proc is not None: raise ParameterError(f"already started (PID {self.pid})", field="start")
-    with open(self.log_path, "ab") as out:
-        self.proc = subprocess.Popen([sys.executable, "-m", "dask", *self.args], stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                     env={**os.environ, **self.env}, start_new_session=True)
-    deadline = time.monotonic() + timeout
-    while not self.ready():
-        if self.proc.poll() is not None or time.monotonic() > deadline:
-            why = f"exited with {self.proc.returncode}" if self.proc.poll() is not None else f"not ready after {timeout:g} s"
-            self.stop()
-            tail = " | ".join(self.log_path.read_text(errors="replace").strip().splitlines()[-3:])
-            raise ClusterError(f"dask {self.args[0]} {why}; its log ({self.log_path}) ends: {tail}", field="start")
-        time.sleep(0.2)
-    return self
-
-# %% ../nbs/57_pipelines.ipynb #96ca11a7
-def _group_alive(pgid:int) -> bool:
-    try: os.killpg(pgid, 0)
-    except ProcessLookupError: return False
-    except PermissionError: return True
-    return True
-
-@patch
-def stop(self:DaskProcess, timeout:float=20) -> int|None: # Seconds to wait before SIGKILL
-    "Stop the process and what it started (its session, by its PID); return its exit code"
-    if self.proc is None: return None
-    pid = self.proc.pid
-    if _group_alive(pid): os.killpg(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while _group_alive(pid) and time.monotonic() < deadline:
-        self.proc.poll(); time.sleep(0.1)
-    if _group_alive(pid): os.killpg(pid, signal.SIGKILL)
-    return self.proc.wait(timeout)
-
-# %% ../nbs/57_pipelines.ipynb #666ed694
-class DaskScheduler(DaskProcess):
-    "`dask scheduler` on a loopback port, with `allowed-failures` 0 and no dashboard"
-    def __init__(self, port:int|None=None, # Port to serve on (default: a free one)
-                 host:str="127.0.0.1", # Interface to serve on
-                 log_path:str|Path|None=None): # Where its output goes
-        self.host, self.port = host, check_int("port", port, lo=1, hi=65535, none=True) or free_port(host)
-        super().__init__(["scheduler", "--host", host, "--port", str(self.port), "--no-dashboard"],
-                         {"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": str(ALLOWED_FAILURES)}, log_path)
-    @property
-    def address(self) -> str: return f"tcp://{self.host}:{self.port}"
-    def ready(self) -> bool:
-        if not super().ready(): return False
-        with socket.socket() as s:
-            s.settimeout(0.5)
-            return s.connect_ex((self.host, self.port)) == 0
-
-class DaskWorker(DaskProcess):
-    "`dask worker` processes of one thread each, attached to a scheduler, on loopback"
-    def __init__(self, scheduler:str, # The scheduler's address
-                 processes:int=1, # Worker processes (`--nworkers`)
-                 name:str|None=None, # Their name (default: a fresh one); several processes are `name-0`, `name-1`, ...
-                 host:str="127.0.0.1", # Interface to serve on
-                 log_path:str|Path|None=None): # Where its output goes
-        self.scheduler, self.processes = scheduler, check_int("processes", processes, lo=1)
-        self.name = name or f"mltrade-{uuid.uuid4().hex[:8]}"
-        super().__init__(["worker", scheduler, "--name", self.name, "--nworkers", str(processes), "--nthreads", "1", "--host", host, "--no-dashboard"],
-                         None, log_path)
-    def ready(self) -> bool:
-        if not super().ready(): return False
-        try:
-            with Client(self.scheduler, timeout="5s") as c:
-                names = [str(w.get("name")) for w in c.scheduler_info(n_workers=-1)["workers"].values()]
-        except (OSError, TimeoutError): return False
-        return sum(n == self.name or n.startswith(f"{self.name}-") for n in names) >= self.processes

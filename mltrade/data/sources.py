@@ -572,7 +572,8 @@ def _check_file_interval(idx:pd.DatetimeIndex, interval:str|None, path:Path) -> 
     "The interval the timestamps show; `interval` if it agrees with them, else a `DataError` naming both"
     d = np.diff(epoch_ns(idx))
     if not len(d) or (d <= 0).any():                        # one bar, or out of order: validate_bars says where
-        if interval is None: raise DataError(f"cannot infer the interval of {path.name} from {len(idx)} bar(s) not in time order; pass interval=", field="interval")
+        if interval is None:
+            raise DataError(f"cannot infer the interval of {path.name} from {len(idx)} bar(s) not in time order; pass interval=", field="interval")
         return interval
     vals, counts = np.unique(d, return_counts=True)
     step = pd.Timedelta(int(vals[np.argmax(counts)]), "ns")

@@ -80,7 +80,7 @@ def warmup_budget(n_bars:int, # Bars the features are computed on
 
 # %% ../../nbs/13_features.pipeline.ipynb #b40bf9e4
 def _too_short(warm:dict, n:int, budget:int, left_out:list) -> DataError:
-    col = max(warm, key=warm.get)
+    col = max(warm, key=lambda c: warm[c])
     need = warm[col]
     return DataError(f"too short for these features: {n} bars give a warm-up budget of {budget} bars (max_warmup='auto': {WARMUP_BUDGET_FRACTION:.0%} of "
                      f"them), which leaves out {len(left_out)} of {len(warm)} columns; the full set needs a {need}-bar warm-up (set by {col}), which "
@@ -104,7 +104,7 @@ def apply_warmup_budget(features:pd.DataFrame, # Features with `attrs["warmup"]`
                  "warmup_left_out": {c: warm[c] for c in left_out}}
     if "groups" in features.attrs: out.attrs["groups"] = {g: [c for c in cs if c not in left_out] for g, cs in features.attrs["groups"].items()}
     if left_out: log.info("warm-up budget of %d bars: %d column(s) with a longer warm-up left out, up to %s (%d bars)", budget, len(left_out),
-                          max(left_out, key=warm.get), max(warm[c] for c in left_out))
+                          max(left_out, key=lambda c: warm[c]), max(warm[c] for c in left_out))
     return out
 
 # %% ../../nbs/13_features.pipeline.ipynb #e5b1d07f
