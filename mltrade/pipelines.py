@@ -262,7 +262,8 @@ class PipelineBatch:
         return t.set_index("symbol") if len(t) else t
 
     def __repr__(self) -> str:
-        with pd.option_context("display.max_colwidth", 120, "display.width", 200): return f"PipelineBatch(ok={self.ok})\n{self.table}"
+        with pd.option_context("display.max_columns", None, "display.max_colwidth", 100, "display.width", 250):
+            return f"PipelineBatch(ok={self.ok})\n{self.table}"
 
 # %% ../nbs/57_pipelines.ipynb #e6d514b7
 def _code_cells(template:str) -> int:
