@@ -10,7 +10,7 @@ import argparse, dataclasses, json, logging, re, sys
 from pathlib import Path
 from typing import Callable
 
-from .core import (MltradeError, check_writable_dir, configure_logging, ensure_dirs, get_logger, get_settings, load_settings,
+from .core import (MltradeError, check_writable_dir, configure_logging, ensure_dirs, get_settings, load_settings,
                           run_context, seed_everything, set_settings)
 
 # %% auto #0
@@ -172,7 +172,7 @@ def _run(args, **fixed) -> int:
     from mltrade.research import run_research
     cfg = _config(args, **fixed)
     out = check_writable_dir(args.out, "out", "--out") if args.out else \
-          check_writable_dir(Path(get_settings().reports_dir)/cfg.symbol/cfg.interval/str(current_run_id()), "reports_dir")
+          check_writable_dir(Path(str(get_settings().reports_dir))/cfg.symbol/cfg.interval/str(current_run_id()), "reports_dir")
     configure_logging(log_file=out/"run.log")                # the run's JSON log beside its report
     optuna.logging.set_verbosity(optuna.logging.WARNING)     # mltrade logs each trial itself
     res = run_research(cfg)

@@ -209,8 +209,8 @@ class PostgresServer(ServerProcess):
         return ["runuser", "-u", self.user, "--", *args] if os.geteuid() == 0 else args
 
     def url(self, database:str="postgres") -> str: # Database name
-        "SQLAlchemy URL (psycopg 3 driver) of `database` on this cluster"
-        return f"postgresql+psycopg://{self.user}@{self.host}:{self.port}/{database}"
+        "SQLAlchemy URL (pg8000 driver) of `database` on this cluster"
+        return f"postgresql+pg8000://{self.user}@{self.host}:{self.port}/{database}"
 
 # %% ../nbs/08_servers.ipynb #aab3c957
 @patch
