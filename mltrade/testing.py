@@ -720,8 +720,8 @@ def _replay(self:FakeBinance, conn:ServerConnection) -> None:
     cursors = [c.skip_to(self._now_ms()) for c in self._stream_cursors(market, names)]
     while live := [c for c in cursors if c.due_ms() is not None]:
         cur = min(live, key=lambda c: c.due_ms())
-        if not self._wait_market(cur.due_ms()): return
-        fault = self._stream_fault(cur.key) if cur.closing else None
+        if not self._wait_market(cur.due_ms()) or conn.protocol.state is not State.OPEN: return   # stopping, or the client left
+        fault = self._stream_fault(cur.key) if cur.closing else None                                 # (so no fault is spent on it)
         kind = None if fault is None else fault.kind
         if kind == "disconnect": return conn.socket.shutdown(socket.SHUT_RDWR)   # no close frame: the network failed
         if kind == "stall":
