@@ -213,10 +213,15 @@ class ReplayClock:
         self._start_ms = int(self.start.value // 1_000_000)
         self._t0: float|None = None
 
-    def begin(self) -> ReplayClock:
-        "Start the clock now (a second call changes nothing); return it"
-        if self._t0 is None: self._t0 = time.monotonic()
+    def begin(self, at:float|None=None) -> ReplayClock: # The `time.monotonic()` reading to start at (default: now)
+        "Start the clock (a second call changes nothing); return it"
+        if self._t0 is None: self._t0 = time.monotonic() if at is None else check_range("at", at, 0)
         return self
+
+    @property
+    def started(self) -> float|None:
+        "The `time.monotonic()` reading the clock started at (None: not started)"
+        return self._t0
 
     def now_ms(self) -> int:
         "Market time now, epoch milliseconds"
