@@ -9,14 +9,15 @@ from __future__ import annotations
 import collections, dataclasses, json, random, re, threading, time, weakref
 from typing import Callable, Generator, Iterator, NamedTuple
 
-import pandas as pd
+import numpy as np, pandas as pd
 from fastcore.basics import patch
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 from websockets.sync.client import ClientConnection, connect
+from websockets.uri import parse_uri
 
 from .core import DataError, FetchError, ParameterError, check_bool, check_choice, check_int, check_range, get_logger
 from .data.binance import BinanceClient
-from .data.schema import INTERVALS, check_interval, klines_to_frame, ms_to_utc, to_utc
+from .data.schema import INTERVALS, check_interval, ms_to_utc, to_utc
 
 # %% auto #0
 __all__ = ['STREAM_URLS', 'KLINE_ROW', 'Backoff', 'kline_of', 'kline_bar', 'FeedStats', 'FeedEvent', 'BarFeed', 'next_open_ms',
@@ -61,10 +62,16 @@ def kline_of(message:str|bytes) -> dict|None: # A stream message: raw, or wrappe
     if missing: raise DataError(f"a kline without {', '.join(missing)}", field="k")
     return k
 
+_BAR_FIELDS = {"open": "o", "high": "h", "low": "l", "close": "c", "volume": "v", "quote_volume": "q", "trades": "n",
+               "taker_buy_base": "V", "taker_buy_quote": "Q"}                 # bar column -> kline field, in the bars' column order
+
 def kline_bar(k:dict) -> pd.DataFrame: # A kline object, as `kline_of` returns it
     "The one-row bar of kline object `k`: indexed by UTC open time, typed as REST klines are (`DataError` for a bad value)"
-    try: return klines_to_frame([[k[f] for f in KLINE_ROW]]).drop(columns="close_time")
+    try:
+        cols = {c: np.array([int(k[f])], "int64") if c == "trades" else np.array([float(k[f])]) for c, f in _BAR_FIELDS.items()}
+        index = pd.DatetimeIndex([pd.Timestamp(int(k["t"]), unit="ms", tz="UTC")], name="open_time").as_unit("ns")
     except (KeyError, TypeError, ValueError) as e: raise DataError(f"a kline whose fields are not numbers: {e}", field="k") from None
+    return pd.DataFrame(cols, index=index)
 
 # %% ../nbs/72_feed.ipynb #ce86251c
 @dataclasses.dataclass
@@ -123,6 +130,8 @@ class BarFeed:
         if not isinstance(root, str) or not root.startswith(("ws://", "wss://")):
             raise ParameterError(f"must be a ws:// or wss:// URL like 'ws://127.0.0.1:8901', got {root!r}", field="stream_url")
         self.url = f"{root.rstrip('/')}/ws/{self.symbol.lower()}@kline_{interval}"
+        try: parse_uri(self.url)
+        except (InvalidURI, ValueError) as e: raise ParameterError(f"not a usable URL: {e}", field="stream_url") from None
         self.stream, self.poll_after = check_bool("stream", stream), check_int("poll_after", poll_after, 0, none=True)
         self.poll_interval = check_range("poll_interval", poll_interval, 0, lo_open=True)
         self.stall_timeout = check_range("stall_timeout", stall_timeout, 0, lo_open=True)
@@ -177,7 +186,7 @@ def _hand_out(self:BarFeed, bar:pd.DataFrame, via:str) -> pd.DataFrame:
     "Account for `bar`, the next one due, got `via` 'streamed', 'backfilled' or 'polled'; label it and return it"
     t = int(bar.index[0].value // 1_000_000)
     now, self._next = self._now(), next_open_ms(t, self.interval)
-    self._last_close = ms_to_utc([self._next])[0]
+    self._last_close = pd.Timestamp(self._next, unit="ms", tz="UTC")
     self.stats.bars += 1; setattr(self.stats, via, getattr(self.stats, via) + 1)
     self.stats.lag = (now - self._last_close).total_seconds()
     bar.attrs = {"symbol": self.symbol, "interval": self.interval, "market": self.market, "source": "binance", "via": via, "handed_out": now}
@@ -339,7 +348,7 @@ def _iterate(self:BarFeed) -> Iterator[pd.DataFrame]:
 
 @patch
 def stop(self:BarFeed) -> None:
-    "End the iteration (within a quarter of a second) and close the connection; safe from any thread"
+    "End the iteration (within a quarter of a second while waiting) and close the connection; safe from any thread"
     self._stop.set()
 
 @patch
