@@ -81,7 +81,7 @@ class FeedStats:
     streamed: int = 0               # ... of them from the stream
     backfilled: int = 0             # ... fetched over REST after a reconnection or a gap
     polled: int = 0                 # ... fetched by polling REST while the stream could not be had
-    duplicates: int = 0             # Closed klines dropped: already handed out
+    duplicates: int = 0             # Closed klines dropped: already handed out (or opening before `start`)
     reconnects: int = 0             # Connections opened after the first
     connect_failures: int = 0       # Connection attempts that failed
     disconnects: int = 0            # Connections the server closed or lost
@@ -109,7 +109,7 @@ class BarFeed:
 
     def __init__(self, symbol:str, # Binance symbol, e.g. "BTCUSDT"
                  interval:str, # Binance kline interval, e.g. "1h"
-                 start=None, # Open time of the first bar to hand out (naive = UTC), earlier bars backfilled; None: the first bar to close
+                 start=None, # Open time of the first bar to hand out (naive = UTC; a bar's open), earlier bars backfilled; None: the first to close
                  client:BinanceClient|None=None, # REST client for backfill and polling (default: `BinanceClient()`, Binance's own URLs)
                  stream_url:str|None=None, # Root of the kline streams, e.g. `FakeBinance.stream_url()` (default: Binance's, per `market`)
                  market:str="spot", # "spot" or "usdm" (USD-M perpetual)
@@ -125,6 +125,10 @@ class BarFeed:
         if not isinstance(symbol, str) or not re.fullmatch(r"[A-Za-z0-9]+", symbol): raise ParameterError(f"not a Binance symbol: {symbol!r}", field="symbol")
         self.symbol, self.interval, self.market = symbol.upper(), check_interval(interval), check_choice("market", market, ("spot", "usdm"))
         self.start = to_utc(start, "start")
+        step = INTERVALS[interval]
+        if self.start is not None and step is not None and step <= pd.Timedelta("1D") and self.start.value % step.value:
+            raise ParameterError(f"{self.start} is not the open time of a {interval} bar (they open at multiples of {interval} since 1970-01-01 UTC)",
+                                 field="start")
         if client is not None and not isinstance(client, BinanceClient): raise ParameterError(f"must be a BinanceClient, got {client!r}", field="client")
         root = STREAM_URLS[market] if stream_url is None else stream_url
         if not isinstance(root, str) or not root.startswith(("ws://", "wss://")):
