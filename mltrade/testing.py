@@ -277,7 +277,7 @@ class FakeBinance(LoopbackServer):
         self._data: dict[tuple, Any] = {}
 
     def fault_log(self) -> list[dict]:
-        "The faults injected so far: kind, path, time"
+        "The faults injected so far: kind, path, time (and, for a stream fault, the open time of the bar it spoilt)"
         with self._lock: return [dict(r) for r in self._faults_hit]
 
 # %% ../nbs/09_testing.ipynb #f81ccc77
@@ -710,11 +710,12 @@ def _wait_market(self:FakeBinance, ms:int) -> bool:
     return not self._ws_stop.is_set()
 
 @patch
-def _stream_fault(self:FakeBinance, key:str) -> Fault|None:
-    "The stream fault of the plan due for this closed bar of stream `key` (its raw path), logged"
+def _stream_fault(self:FakeBinance, key:str, # The stream's raw path, e.g. "/ws/btcusdt@kline_1h"
+                  open_ms:int) -> Fault|None: # Open time of the closed bar about to be sent, epoch ms
+    "The stream fault of the plan due for this closed bar of stream `key`, logged with the bar's open time"
     with self._lock:
         f = self._due_fault(key, STREAM_FAULT_KINDS)
-        if f is not None: self._faults_hit.append({"kind": f.kind, "path": key, "time": time.time()})
+        if f is not None: self._faults_hit.append({"kind": f.kind, "path": key, "time": time.time(), "open_time": pd.Timestamp(open_ms, unit="ms", tz="UTC")})
         return f
 
 # %% ../nbs/09_testing.ipynb #8765ae81
@@ -726,7 +727,7 @@ def _replay(self:FakeBinance, conn:ServerConnection) -> None:
     while live := [c for c in cursors if c.due_ms() is not None]:
         cur = min(live, key=lambda c: c.due_ms())
         if not self._wait_market(cur.due_ms()) or conn.protocol.state is not State.OPEN: return   # stopping, or the client left
-        fault = self._stream_fault(cur.key) if cur.closing else None                                 # (so no fault is spent on it)
+        fault = self._stream_fault(cur.key, int(cur.opens[cur.i])) if cur.closing else None                                 # (so no fault is spent on it)
         kind = None if fault is None else fault.kind
         if kind == "disconnect": return conn.socket.shutdown(socket.SHUT_RDWR)   # no close frame: the network failed
         if kind == "stall":
