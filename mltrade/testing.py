@@ -28,7 +28,8 @@ from .data.sources import load_bars, load_funding, load_mark_price, read_capture
 
 # %% auto #0
 __all__ = ['DERIVED_FIELDS', 'HTTP_FAULT_KINDS', 'STREAM_FAULT_KINDS', 'FAULT_KINDS', 'planted_signal_data', 'kline_table',
-           'Fault', 'LoopbackServer', 'ReplayClock', 'FakeBinance', 'closed_count', 'kline_event', 'main', 'FakeYahoo']
+           'Fault', 'LoopbackServer', 'ReplayClock', 'FakeBinance', 'closed_count', 'ManualClock', 'kline_event',
+           'main', 'FakeYahoo']
 
 # %% ../nbs/09_testing.ipynb #e04d3fdb
 def planted_signal_data(n:int=2000, # Number of bars (rows)
@@ -257,13 +258,16 @@ class FakeBinance(LoopbackServer):
                  kline_updates:int=3, # Updates of the forming bar a stream sends before the bar's closed message
                  ws_port:int=0, # TCP port of the kline streams (0: any free port)
                  ping_interval:float=20.0, # Seconds between the stream server's pings (Binance spot: 20)
-                 ping_timeout:float=60.0): # Seconds without a pong before it drops a connection (Binance spot: 60)
+                 ping_timeout:float=60.0, # Seconds without a pong before it drops a connection (Binance spot: 60)
+                 weight_clock:Callable[[], float]=time.time): # Seconds since the epoch that weight windows and bans count in
         super().__init__(port, host)
         check_int("weight_limit", weight_limit, 1); check_range("weight_window", weight_window, 0, lo_open=True)
         check_int("ban_after", ban_after, 0); check_range("ban_seconds", ban_seconds, 0)
         if clock is not None and not isinstance(clock, ReplayClock): raise ParameterError(f"must be a ReplayClock or None, got {clock!r}", field="clock")
         check_int("kline_updates", kline_updates, 0); check_int("ws_port", ws_port, 0, 65535)
         check_range("ping_interval", ping_interval, 0, lo_open=True); check_range("ping_timeout", ping_timeout, 0, lo_open=True)
+        if not callable(weight_clock): raise ParameterError(f"must be a function returning seconds since the epoch, got {weight_clock!r}", field="weight_clock")
+        self.weight_clock = weight_clock
         self.clock, self.kline_updates, self.ws_port, self.ping_interval, self.ping_timeout = clock, kline_updates, ws_port, ping_interval, ping_timeout
         self._ws: Server|None = None
         self._ws_stop = threading.Event()
@@ -329,7 +333,7 @@ def _due_fault(self:FakeBinance, path:str, # The request's URL path, or the stre
 def _admit(self:FakeBinance, host:str, weight:int, path:str) -> tuple[Fault|None, int, dict]:
     "Apply ban, fault plan and weight budget; return (fault, status to send or 0, headers)"
     with self._lock:
-        now = time.time()
+        now = self.weight_clock()
         wid = math.floor(now / self.weight_window)
         w_id, used, over = self._used.get(host, (wid, 0, 0))
         if w_id != wid: used, over = 0, 0
@@ -353,6 +357,18 @@ def _admit(self:FakeBinance, host:str, weight:int, path:str) -> tuple[Fault|None
         used += weight
         self._used[host] = (wid, used, over)
         return fault, 0, {hdr: str(used)}
+
+# %% ../nbs/09_testing.ipynb #5eab6672
+class ManualClock:
+    "Seconds since the epoch that move only when slept through: `clock()` reads it, `clock.sleep(s)` advances it"
+    def __init__(self, start:float=1_704_067_200.0): # Seconds since the epoch it shows first (default: 2024-01-01, the top of every window)
+        self.t, self._lock = float(check_range("start", start, 0)), threading.Lock()
+
+    def __call__(self) -> float: return self.t
+
+    def sleep(self, seconds:float) -> None: # How long to wait (the clock moves on by it at once)
+        "Advance the clock by `seconds`"
+        with self._lock: self.t += check_range("seconds", seconds, 0)
 
 # %% ../nbs/09_testing.ipynb #85afa3f5
 _LOADING = threading.RLock()
