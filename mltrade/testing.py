@@ -28,7 +28,8 @@ from .data.sources import load_bars, load_funding, load_mark_price, read_capture
 
 # %% auto #0
 __all__ = ['DERIVED_FIELDS', 'HTTP_FAULT_KINDS', 'STREAM_FAULT_KINDS', 'FAULT_KINDS', 'planted_signal_data', 'kline_table',
-           'Fault', 'LoopbackServer', 'ReplayClock', 'FakeBinance', 'closed_count', 'kline_event', 'main', 'FakeYahoo']
+           'Fault', 'LoopbackServer', 'ReplayClock', 'FakeBinance', 'closed_count', 'ManualClock', 'kline_event',
+           'main', 'FakeYahoo']
 
 # %% ../nbs/09_testing.ipynb #e04d3fdb
 def planted_signal_data(n:int=2000, # Number of bars (rows)
@@ -257,13 +258,16 @@ class FakeBinance(LoopbackServer):
                  kline_updates:int=3, # Updates of the forming bar a stream sends before the bar's closed message
                  ws_port:int=0, # TCP port of the kline streams (0: any free port)
                  ping_interval:float=20.0, # Seconds between the stream server's pings (Binance spot: 20)
-                 ping_timeout:float=60.0): # Seconds without a pong before it drops a connection (Binance spot: 60)
+                 ping_timeout:float=60.0, # Seconds without a pong before it drops a connection (Binance spot: 60)
+                 weight_clock:Callable[[], float]=time.time): # Seconds since the epoch that weight windows and bans count in
         super().__init__(port, host)
         check_int("weight_limit", weight_limit, 1); check_range("weight_window", weight_window, 0, lo_open=True)
         check_int("ban_after", ban_after, 0); check_range("ban_seconds", ban_seconds, 0)
         if clock is not None and not isinstance(clock, ReplayClock): raise ParameterError(f"must be a ReplayClock or None, got {clock!r}", field="clock")
         check_int("kline_updates", kline_updates, 0); check_int("ws_port", ws_port, 0, 65535)
         check_range("ping_interval", ping_interval, 0, lo_open=True); check_range("ping_timeout", ping_timeout, 0, lo_open=True)
+        if not callable(weight_clock): raise ParameterError(f"must be a function returning seconds since the epoch, got {weight_clock!r}", field="weight_clock")
+        self.weight_clock = weight_clock
         self.clock, self.kline_updates, self.ws_port, self.ping_interval, self.ping_timeout = clock, kline_updates, ws_port, ping_interval, ping_timeout
         self._ws: Server|None = None
         self._ws_stop = threading.Event()
@@ -277,7 +281,7 @@ class FakeBinance(LoopbackServer):
         self._data: dict[tuple, Any] = {}
 
     def fault_log(self) -> list[dict]:
-        "The faults injected so far: kind, path, time"
+        "The faults injected so far: kind, path, time (and, for a stream fault, the open time of the bar it spoilt)"
         with self._lock: return [dict(r) for r in self._faults_hit]
 
 # %% ../nbs/09_testing.ipynb #f81ccc77
@@ -329,7 +333,7 @@ def _due_fault(self:FakeBinance, path:str, # The request's URL path, or the stre
 def _admit(self:FakeBinance, host:str, weight:int, path:str) -> tuple[Fault|None, int, dict]:
     "Apply ban, fault plan and weight budget; return (fault, status to send or 0, headers)"
     with self._lock:
-        now = time.time()
+        now = self.weight_clock()
         wid = math.floor(now / self.weight_window)
         w_id, used, over = self._used.get(host, (wid, 0, 0))
         if w_id != wid: used, over = 0, 0
@@ -353,6 +357,18 @@ def _admit(self:FakeBinance, host:str, weight:int, path:str) -> tuple[Fault|None
         used += weight
         self._used[host] = (wid, used, over)
         return fault, 0, {hdr: str(used)}
+
+# %% ../nbs/09_testing.ipynb #5eab6672
+class ManualClock:
+    "Seconds since the epoch that move only when slept through: `clock()` reads it, `clock.sleep(s)` advances it"
+    def __init__(self, start:float=1_704_067_200.0): # Seconds since the epoch it shows first (default: 2024-01-01, the top of every window)
+        self.t, self._lock = float(check_range("start", start, 0)), threading.Lock()
+
+    def __call__(self) -> float: return self.t
+
+    def sleep(self, seconds:float) -> None: # How long to wait (the clock moves on by it at once)
+        "Advance the clock by `seconds`"
+        with self._lock: self.t += check_range("seconds", seconds, 0)
 
 # %% ../nbs/09_testing.ipynb #85afa3f5
 _LOADING = threading.RLock()
@@ -710,11 +726,12 @@ def _wait_market(self:FakeBinance, ms:int) -> bool:
     return not self._ws_stop.is_set()
 
 @patch
-def _stream_fault(self:FakeBinance, key:str) -> Fault|None:
-    "The stream fault of the plan due for this closed bar of stream `key` (its raw path), logged"
+def _stream_fault(self:FakeBinance, key:str, # The stream's raw path, e.g. "/ws/btcusdt@kline_1h"
+                  open_ms:int) -> Fault|None: # Open time of the closed bar about to be sent, epoch ms
+    "The stream fault of the plan due for this closed bar of stream `key`, logged with the bar's open time"
     with self._lock:
         f = self._due_fault(key, STREAM_FAULT_KINDS)
-        if f is not None: self._faults_hit.append({"kind": f.kind, "path": key, "time": time.time()})
+        if f is not None: self._faults_hit.append({"kind": f.kind, "path": key, "time": time.time(), "open_time": pd.Timestamp(open_ms, unit="ms", tz="UTC")})
         return f
 
 # %% ../nbs/09_testing.ipynb #8765ae81
@@ -726,7 +743,7 @@ def _replay(self:FakeBinance, conn:ServerConnection) -> None:
     while live := [c for c in cursors if c.due_ms() is not None]:
         cur = min(live, key=lambda c: c.due_ms())
         if not self._wait_market(cur.due_ms()) or conn.protocol.state is not State.OPEN: return   # stopping, or the client left
-        fault = self._stream_fault(cur.key) if cur.closing else None                                 # (so no fault is spent on it)
+        fault = self._stream_fault(cur.key, int(cur.opens[cur.i])) if cur.closing else None                                 # (so no fault is spent on it)
         kind = None if fault is None else fault.kind
         if kind == "disconnect": return conn.socket.shutdown(socket.SHUT_RDWR)   # no close frame: the network failed
         if kind == "stall":

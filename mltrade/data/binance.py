@@ -105,13 +105,16 @@ class BinanceClient:
                  max_retry_after:float=120.0, # Longest Retry-After (s) to wait through; longer raises
                  weight_limits:dict[str, WeightBudget]|None=None, # Preset budgets per market (skips the exchangeInfo call)
                  seed:int|None=None, # Seed of the backoff jitter
-                 sleep:Callable[[float], None]=time.sleep): # How to wait (tests may record instead)
+                 sleep:Callable[[float], None]=time.sleep, # How to wait (tests may record instead)
+                 clock:Callable[[], float]=time.time): # Seconds since the epoch that weight windows and bans count in (tests: `ManualClock`)
         from binance.client import Client                  # python-binance: slow to import (see above)
         from binance.exceptions import BinanceAPIException, BinanceRequestException
         check_range("timeout", timeout, 0, lo_open=True); check_int("max_retries", max_retries, 0)
         check_range("backoff_base", backoff_base, 0); check_range("backoff_max", backoff_max, 0); check_range("max_retry_after", max_retry_after, 0)
         if weight_safety is not None: check_range("weight_safety", weight_safety, 0, 1, lo_open=True)
         check_int("seed", seed, 0, none=True)
+        for name, fn in (("sleep", sleep), ("clock", clock)):
+            if not callable(fn): raise ParameterError(f"must be a function, got {fn!r}", field=name)
         if base_url is not None and not (isinstance(base_url, str) and base_url.startswith(("http://", "https://"))):
             raise ParameterError(f"must be an http(s) URL like 'http://127.0.0.1:8900', got {base_url!r}", field="base_url")
         self.base_url = base_url.rstrip("/") if base_url else None
@@ -122,7 +125,7 @@ class BinanceClient:
             self._client.FUTURES_DATA_URL = self.base_url + "/futures/data"
         self._api_error, self._body_error = BinanceAPIException, BinanceRequestException
         self.timeout, self.max_retries, self.backoff_base, self.backoff_max = timeout, max_retries, backoff_base, backoff_max
-        self.weight_safety, self.max_retry_after, self._sleep = weight_safety, max_retry_after, sleep
+        self.weight_safety, self.max_retry_after, self._sleep, self._clock = weight_safety, max_retry_after, sleep, clock
         self.budgets: dict[str, WeightBudget] = dict(weight_limits or {})
         self._rng = random.Random(seed)
         self.banned_until: float = 0.0
@@ -177,7 +180,7 @@ def _record_weight(self:BinanceClient, market:str, headers) -> None:
     b = self.budgets.get(market)
     if b is None or headers is None: return
     v = headers.get(b.header)
-    if v is not None and str(v).isdigit(): b.used, b.window_id = int(v), math.floor(time.time() / b.window_s)
+    if v is not None and str(v).isdigit(): b.used, b.window_id = int(v), math.floor(self._clock() / b.window_s)
 
 @patch
 def _backoff(self:BinanceClient, attempt:int) -> float:
@@ -188,12 +191,12 @@ def _backoff(self:BinanceClient, attempt:int) -> float:
 @patch
 def _before_send(self:BinanceClient, market:str, name:str, weight:int, budget:bool) -> None:
     "Raise while banned; sleep to the next weight window when `weight` would cross weight_safety x limit"
-    if time.time() < self.banned_until:
+    if self._clock() < self.banned_until:
         raise FetchError(f"Binance banned this IP (HTTP 418) until {pd.Timestamp(self.banned_until, unit='s', tz='UTC')}; no request sent",
                          field=name, status=418, banned_until=self.banned_until)
     b = self._ensure_budget(market) if budget else None
     if b is None or self.weight_safety is None: return
-    wait = b.wait_for(weight, time.time(), self.weight_safety)
+    wait = b.wait_for(weight, self._clock(), self.weight_safety)
     if wait <= 0: return
     self.log.info("throttling before the weight limit", extra=dict(market=market, endpoint=name, used=b.used, limit=b.limit, wait_s=wait))
     self.stats["throttle_sleeps"] += 1; self.stats["throttle_seconds"] += wait
@@ -209,7 +212,7 @@ def _api_failure(self:BinanceClient, e, market:str, name:str, params:dict) -> tu
     self._record_weight(market, headers)
     status, ra = e.status_code, _retry_after(headers)
     if status == 418:
-        self.banned_until = time.time() + (ra if ra is not None else 120.0)
+        self.banned_until = self._clock() + (ra if ra is not None else 120.0)
         raise FetchError(f"Binance banned this IP (HTTP 418) for {ra if ra is not None else 'unknown'}s, until "
                          f"{pd.Timestamp(self.banned_until, unit='s', tz='UTC')}: {e.message}. Every request before then "
                          "extends the ban; the client sends none", field=name, status=418, retry_after=ra, banned_until=self.banned_until)

@@ -6,7 +6,7 @@ Docs: https://mltrade.github.io/mltrade/data.sources.html.md"""
 
 # %% ../../nbs/05_data.sources.ipynb #61b1e12a
 from __future__ import annotations
-import dataclasses, functools, hashlib, json, lzma, math, warnings
+import contextlib, dataclasses, functools, hashlib, json, lzma, math, warnings
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
@@ -349,6 +349,15 @@ def _yahoo_interval(interval:str) -> str:
     if not fits: raise ParameterError(f"Yahoo has no interval that {interval} bars can be built from", field="interval")
     return max(fits, key=lambda i: INTERVALS[i])  # type: ignore[arg-type,return-value]
 
+# %% ../../nbs/05_data.sources.ipynb #2c779c36
+@functools.cache
+def _yfinance_caches() -> Path:
+    "The directory of yfinance's own SQLite caches in this process: `yfinance/` under the settings' cache_dir when first called"
+    import yfinance as yf                                             # slow to import: see below
+    d = Path(get_settings().cache_dir)/"yfinance"                     # type: ignore[arg-type]
+    yf.set_tz_cache_location(str(d))                                  # every yfinance cache (time zones, cookies, ISINs) goes there
+    return d
+
 # %% ../../nbs/05_data.sources.ipynb #b16246d4
 def _default_yf_session():
     "yfinance's preferred session: curl_cffi impersonating a browser when installed, else plain requests"
@@ -356,15 +365,16 @@ def _default_yf_session():
     except ImportError: return requests.Session()
     return creq.Session(impersonate="chrome")
 
-def _fetch_yfinance(session, symbol:str, interval:str, a:pd.Timestamp|None, b:pd.Timestamp, now:pd.Timestamp, tz_dir:Path,
+def _fetch_yfinance(session, symbol:str, interval:str, a:pd.Timestamp|None, b:pd.Timestamp, now:pd.Timestamp,
                     tail:bool=False) -> pd.DataFrame:
     "Bars of [a, b) from Yahoo; with `tail` (the live edge after cached bars) an empty answer is an empty frame, not an error"
     import yfinance as yf                                             # slow to import: see above
+    from yfinance.data import YfData
     from yfinance.exceptions import YFPricesMissingError
     yi = _yahoo_interval(interval)
     a = a if a is not None else (b - _YAHOO_LOOKBACK[yi] if yi in _YAHOO_LOOKBACK else pd.Timestamp("2010-01-01", tz="UTC"))
-    tz_dir.mkdir(parents=True, exist_ok=True)
-    yf.set_tz_cache_location(str(tz_dir))
+    with contextlib.suppress(OSError): _yfinance_caches().mkdir(parents=True, exist_ok=True)   # unwritable: yfinance runs without its caches
+    YfData.cache_get.cache_clear()                                    # yfinance's memo of past ranges ignores the session: see below
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -413,11 +423,11 @@ def _cached_part(cache:BarCache, key:SeriesKey, s:pd.Timestamp, e:pd.Timestamp) 
 
 # %% ../../nbs/05_data.sources.ipynb #223d7abc
 def _fetch_range(source:str, client, yf_session, key:SeriesKey, market:str, a:pd.Timestamp, b:pd.Timestamp, now:pd.Timestamp, tail:bool,
-                 tz_dir:Path, progress:Callable) -> pd.DataFrame:
+                 progress:Callable) -> pd.DataFrame:
     "Bars of [a, b) from Binance or Yahoo, without close_time; `progress(n, last)` called with the bars as they arrive"
     if source == "binance": got = client.klines(key.symbol, key.interval, a, b, market=market, progress=progress)
     else:
-        got = _fetch_yfinance(yf_session, key.symbol, key.interval, a, b, now, tz_dir, tail=tail)
+        got = _fetch_yfinance(yf_session, key.symbol, key.interval, a, b, now, tail=tail)
         if len(got): progress(len(got), got.index[-1])
     return got.drop(columns=[c for c in ("close_time",) if c in got.columns])
 
@@ -442,7 +452,7 @@ def _load_network(source:str, symbol:str, interval:str, start, end, market:str, 
         fetched += n
         if progress is not None: progress(n, last)
     for a, b in todo:
-        got = _fetch_range(source, client, yf_session, key, market, a, b, now, b >= upto and a > s, cache.root/"yfinance-tz", count)
+        got = _fetch_range(source, client, yf_session, key, market, a, b, now, b >= upto and a > s, count)
         if start is None: got.attrs = {**got.attrs, "listing_start": str(s)}
         live = b >= upto                                  # asked for every bar closed by now
         to = (_next_open(got.index[-1], interval) if len(got) else a) if live else b   # at the live edge: covered up to what arrived
