@@ -55,10 +55,10 @@ def is_remote(uri:str) -> bool: # Tracking URI
 
 # %% ../nbs/56_tracking.ipynb #5069a537
 HTTP_DEFAULTS = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2", "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
-                 "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER": "0.5", "MLFLOW_HTTP_REQUEST_TIMEOUT": "5"}
+                 "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER": "0.5", "MLFLOW_HTTP_REQUEST_TIMEOUT": "5", "MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT": "true"}
 
 def http_defaults() -> dict[str, str]:
-    "Set mltrade's MLflow HTTP retry and timeout defaults where the environment has none; return the values in force"
+    "Set mltrade's MLflow client defaults (HTTP retries and timeout, no run links printed) where the environment has none; return them"
     for k, v in HTTP_DEFAULTS.items(): os.environ.setdefault(k, v)
     return {k: os.environ[k] for k in HTTP_DEFAULTS}
 
@@ -94,10 +94,13 @@ def check_tracking(uri:str|None=None, # Tracking URI (default: `tracking_uri()`)
 def tracking(uri:str|None=None) -> Iterator[str]: # Tracking URI (default: `tracking_uri()`)
     "Within this block MLflow's fluent API logs to `uri` (checked first); the previous URI is restored after"
     uri = check_tracking(uri)
-    before = mlflow.get_tracking_uri()
+    before, env = mlflow.get_tracking_uri(), os.environ.get("MLFLOW_TRACKING_URI")
     mlflow.set_tracking_uri(uri)
     try: yield uri
-    finally: mlflow.set_tracking_uri(before)
+    finally:
+        mlflow.set_tracking_uri(before)
+        if env is None: os.environ.pop("MLFLOW_TRACKING_URI", None)
+        else: os.environ["MLFLOW_TRACKING_URI"] = env
 
 def experiment_id(name:str="mltrade", # Experiment name
                   uri:str|None=None) -> str: # Tracking URI (default: `tracking_uri()`)
