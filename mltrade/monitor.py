@@ -1,4 +1,4 @@
-"""The champion in production: its latest signal on the newest bars, drift against its training data, the hit rate and PnL of its closed signals, a monitoring run, and alerts.
+"""The champion in production: its latest signal on the newest bars, drift, the hit rate and PnL of its closed signals, alerts.
 
 Docs: https://mltrade.github.io/mltrade/monitor.html.md"""
 
@@ -6,7 +6,7 @@ Docs: https://mltrade.github.io/mltrade/monitor.html.md"""
 
 # %% ../nbs/61_monitor.ipynb #a613dbe4
 from __future__ import annotations
-import dataclasses, json, math
+import dataclasses, math
 from typing import Any
 
 import mlflow

@@ -106,9 +106,10 @@ def check_edge(g:GateInput) -> list[dict]:
     "The signal pipeline's edge tests on the hold-out: log-loss below the class prior's, trades' t-statistic >= `edge_min_tstat`"
     ev, sc = g.evidence, g.score
     lab = ev.holdout_labels
-    why = ("the challenger was not scored on its hold-out" if sc is None else "the evidence holds no class prior" if ev.class_prior is None
-           else "no resolved hold-out events to score" if lab is None or not len(lab) else "")
-    if why: return [_row(n, math.nan, math.nan, False, why) for n in EDGE_ROWS.values()]
+    if sc is None or ev.class_prior is None or lab is None or not len(lab):
+        why = ("the challenger was not scored on its hold-out" if sc is None else "the evidence holds no class prior" if ev.class_prior is None
+               else "no resolved hold-out events to score")
+        return [_row(n, math.nan, math.nan, False, why) for n in EDGE_ROWS.values()]
     proba = sc["proba"]
     prior = pd.DataFrame(np.tile([ev.class_prior.get(int(c), 0.0) for c in proba.columns], (len(proba), 1)), index=proba.index, columns=proba.columns)
     rep = edge_report(proba, lab["label"].astype(np.int64), prior, sc["net"], lab["weight"], g.settings.edge_min_tstat)
@@ -395,7 +396,7 @@ def model_versions(name:str, # Registered model name
                    uri:str|None=None) -> pd.DataFrame: # Tracking URI (default: `tracking_uri()`)
     "Every version of `name`, newest first: semantic version, aliases, gate verdict, run id, data hash, created"
     client, _ = _client(uri, name)
-    aliases = {}                                                   # search_model_versions leaves a version's aliases empty: read them from the model
+    aliases: dict[int, list[str]] = {}                             # search_model_versions leaves a version's aliases empty: read them from the model
     for a, v in (client.get_registered_model(name).aliases or {}).items(): aliases.setdefault(int(v), []).append(a)
     rows = [{"version": int(v.version), "semver": v.tags.get("mltrade.semver", ""), "aliases": ",".join(sorted(aliases.get(int(v.version), []))),
              "gate": {"true": "passed", "false": "failed"}.get(v.tags.get("mltrade.gate_passed", ""), "-"), "run_id": v.run_id,

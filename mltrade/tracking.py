@@ -512,7 +512,8 @@ def cpcv_trial_returns(configs:Mapping[str, Any], # Name -> unfitted classifier,
     if time_budget is not None: check_range("time_budget", time_budget, lo=0)
     cv, cost = CombinatorialPurgedKFold(n_groups, n_test_groups, t1=t1, embargo=embargo), round_trip_cost(fees, slippage)
     splits, yy, r = list(cv.split(X)), y.to_numpy(), ret.to_numpy(dtype=float)
-    w, classes, cols, t0 = None if sample_weight is None else sample_weight.to_numpy(dtype=float), np.unique(yy), {}, time.monotonic()
+    w, classes, t0 = None if sample_weight is None else sample_weight.to_numpy(dtype=float), np.unique(yy), time.monotonic()
+    cols: dict[str, np.ndarray] = {}
     for name, est in configs.items():
         if time_budget is not None and len(cols) >= 2 and time.monotonic() - t0 > time_budget: break
         nets = []
