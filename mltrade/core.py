@@ -112,6 +112,11 @@ class Settings:
     api_rate_per_minute: int = 600                      # Signal API: requests one key may make in any 60 s
     api_max_body_bytes: int = 1_048_576                 # Signal API: largest request body (bytes); a larger one is refused with 413
     serve_reload_seconds: float = 10.0                  # Signal API: how often the champion aliases are checked for a move
+    track: bool = True                                  # Log every research run to MLflow (`mltrade run --no-track` turns it off)
+    pbo_budget_seconds: float = 120.0                   # Research runs: most seconds spent refitting the study's configurations on CPCV paths (PBO)
+    monitor_min_hit_rate: float = 0.45                  # Monitoring: least share of the champion's closed signals that made money
+    monitor_min_signals: int = 20                       # Monitoring: fewest closed signals the hit rate is judged on
+    monitor_max_loss: float = 0.1                       # Monitoring: largest summed net loss of the closed signals (0.1: 10%)
 
     def __post_init__(self):
         home = Path(self.home).expanduser()
@@ -129,8 +134,11 @@ class Settings:
         for f, lo, hi in (("gate_max_drawdown", 0, 1), ("gate_max_degradation", 0, 10), ("gate_min_dsr", 0, 1), ("gate_max_pbo", 0, 1),
                           ("gate_max_drifted", 0, 1), ("drift_psi_limit", 0, 100), ("drift_ks_alpha", 0, 1), ("gate_min_sharpe", -100, 100)):
             if not lo <= getattr(self, f) <= hi: raise ConfigError(f"must be in [{lo}, {hi}], got {getattr(self, f)}", field=f)
-        for f, lo in (("gate_min_trades", 0), ("drift_window", 10), ("api_rate_per_minute", 1), ("api_max_body_bytes", 1024)):
+        for f, lo, hi in (("pbo_budget_seconds", 0, 86400), ("monitor_min_hit_rate", 0, 1), ("monitor_max_loss", 0, 100)):
+            if not lo <= getattr(self, f) <= hi: raise ConfigError(f"must be in [{lo}, {hi}], got {getattr(self, f)}", field=f)
+        for f, lo in (("gate_min_trades", 0), ("drift_window", 10), ("monitor_min_signals", 1), ("api_rate_per_minute", 1), ("api_max_body_bytes", 1024)):
             if getattr(self, f) < lo: raise ConfigError(f"must be >= {lo}, got {getattr(self, f)}", field=f)
+        if not isinstance(self.track, (bool, np.bool_)): raise ConfigError(f"must be True or False, got {self.track!r}", field="track")
         if not 0 < self.serve_reload_seconds <= 3600: raise ConfigError(f"must be in (0, 3600], got {self.serve_reload_seconds}", field="serve_reload_seconds")
 
 # %% ../nbs/00_core.ipynb #70bd5182
