@@ -223,6 +223,43 @@ def _fetch(args) -> int:
                       "absent_columns": bars.attrs.get("absent_columns", [])}))
     return 0
 
+# %% ../nbs/80_cli.ipynb #f70f8b09
+def _serve_args(p:argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1; any other needs an API key to exist)")
+    p.add_argument("--port", type=int, default=8000, help="TCP port (default: 8000)")
+    p.add_argument("--model", nargs=2, action="append", default=[], metavar=("SYMBOL", "INTERVAL"),
+                   help="a model to load at start, e.g. --model BTCUSDT 1h (repeatable; others load on their first request)")
+
+@command("serve", "serve the champion models' signals over HTTP (API keys, rate limits, metrics)", _serve_args)
+def _serve(args) -> int:
+    from mltrade.registry import model_name
+    from mltrade.serve import serve
+    serve(args.host, args.port, name=[model_name(s, i) for s, i in args.model])
+    return 0
+
+# %% ../nbs/80_cli.ipynb #7ce005b6
+def _keys_args(p:argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    sub.add_parser("create", help="create a key and print it (shown only this once)").add_argument("--name", required=True, help="who or what the key is for")
+    sub.add_parser("list", help="every key: id, name, created, revoked")
+    sub.add_parser("revoke", help="refuse a key from its next request on").add_argument("id", help="the key's id (see `mltrade keys list`)")
+
+@command("keys", "the signal API's keys: create (the key is printed once), list, revoke", _keys_args)
+def _keys(args) -> int:
+    from mltrade.serve import KeyStore
+    store = KeyStore(Path(str(get_settings().api_keys_file)))
+    if args.action == "create":
+        rec, key = store.create(args.name)
+        print(key)
+        print(f"created key {rec.id} ({rec.name}) in {store.path}: the key above is shown only now, the server keeps a salted hash of it", file=sys.stderr)
+    elif args.action == "list":
+        t = store.table()
+        print(t.fillna("-").to_string(index=False) if len(t) else f"no keys in {store.path}")
+    else:
+        rec = store.revoke(args.id)
+        print(f"revoked key {rec.id} ({rec.name}) at {rec.revoked}")
+    return 0
+
 # %% ../nbs/80_cli.ipynb #97d5541b
 def _mlflow_args(p:argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, default=5000, help="port on 127.0.0.1 (default: 5000)")

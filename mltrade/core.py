@@ -108,6 +108,10 @@ class Settings:
     drift_psi_limit: float = 0.25                       # A feature has drifted when its PSI is above this ...
     drift_ks_alpha: float = 0.01                        # ... and its Kolmogorov-Smirnov p-value below this
     drift_window: int = 500                             # Bars in the recent window drift is measured on
+    api_keys_file: Path|None = None                     # The signal API's keys, stored as salted hashes (default: home/api_keys.json)
+    api_rate_per_minute: int = 600                      # Signal API: requests one key may make in any 60 s
+    api_max_body_bytes: int = 1_048_576                 # Signal API: largest request body (bytes); a larger one is refused with 413
+    serve_reload_seconds: float = 10.0                  # Signal API: how often the champion aliases are checked for a move
     track: bool = True                                  # Log every research run to MLflow (`mltrade run --no-track` turns it off)
     pbo_budget_seconds: float = 120.0                   # Research runs: most seconds spent refitting the study's configurations on CPCV paths (PBO)
     monitor_min_hit_rate: float = 0.45                  # Monitoring: least share of the champion's closed signals that made money
@@ -118,7 +122,7 @@ class Settings:
         home = Path(self.home).expanduser()
         fix = lambda v, d: Path(v).expanduser() if v is not None else home/d
         object.__setattr__(self, "home", home)
-        for f, d in (("cache_dir", "cache"), ("artifacts_dir", "mlartifacts"), ("reports_dir", "reports")):
+        for f, d in (("cache_dir", "cache"), ("artifacts_dir", "mlartifacts"), ("reports_dir", "reports"), ("api_keys_file", "api_keys.json")):
             object.__setattr__(self, f, fix(getattr(self, f), d))
         if self.mlflow_uri is None: object.__setattr__(self, "mlflow_uri", f"sqlite:///{home/'mlflow.db'}")
         object.__setattr__(self, "log_level", str(self.log_level).upper())   # MLTRADE_LOG_LEVEL=debug is what people type
@@ -132,9 +136,10 @@ class Settings:
             if not lo <= getattr(self, f) <= hi: raise ConfigError(f"must be in [{lo}, {hi}], got {getattr(self, f)}", field=f)
         for f, lo, hi in (("pbo_budget_seconds", 0, 86400), ("monitor_min_hit_rate", 0, 1), ("monitor_max_loss", 0, 100)):
             if not lo <= getattr(self, f) <= hi: raise ConfigError(f"must be in [{lo}, {hi}], got {getattr(self, f)}", field=f)
-        for f, lo in (("gate_min_trades", 0), ("drift_window", 10), ("monitor_min_signals", 1)):
+        for f, lo in (("gate_min_trades", 0), ("drift_window", 10), ("monitor_min_signals", 1), ("api_rate_per_minute", 1), ("api_max_body_bytes", 1024)):
             if getattr(self, f) < lo: raise ConfigError(f"must be >= {lo}, got {getattr(self, f)}", field=f)
         if not isinstance(self.track, (bool, np.bool_)): raise ConfigError(f"must be True or False, got {self.track!r}", field="track")
+        if not 0 < self.serve_reload_seconds <= 3600: raise ConfigError(f"must be in (0, 3600], got {self.serve_reload_seconds}", field="serve_reload_seconds")
 
 # %% ../nbs/00_core.ipynb #70bd5182
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}

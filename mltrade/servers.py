@@ -12,11 +12,11 @@ from typing import Callable
 
 from fastcore.basics import patch
 
-from .core import MltradeError, check_int, check_range, get_logger
+from .core import MltradeError, ParameterError, check_bool, check_int, check_range, get_logger
 
 # %% auto #0
 __all__ = ['DASK_ALLOWED_FAILURES', 'free_port', 'port_open', 'ServerError', 'ServerProcess', 'http_ok', 'MlflowServer',
-           'postgres_binaries', 'PostgresServer', 'DaskScheduler', 'DaskWorker']
+           'postgres_binaries', 'PostgresServer', 'DaskScheduler', 'DaskWorker', 'UvicornServer']
 
 # %% ../nbs/08_servers.ipynb #daaee46f
 def free_port(host:str="127.0.0.1") -> int: # Interface the port must be free on
@@ -281,3 +281,33 @@ class DaskWorker(ServerProcess):
         return [sys.executable, "-m", "dask", "worker", self.scheduler, "--nworkers", str(self.processes), "--nthreads", "1", "--host", self.host,
                 "--no-dashboard", "--local-directory", str(self.workdir)]
     def is_ready(self) -> bool: return self.log_tail(100_000).count("Registered to:") >= self.processes
+
+# %% ../nbs/08_servers.ipynb #0b8c8012
+class UvicornServer(ServerProcess):
+    "`python -m uvicorn APP` on loopback: one process serving an ASGI app, ready when its `health` route answers 200"
+    name = "uvicorn"
+
+    def __init__(self, app:str, # uvicorn's import string, e.g. "mymodule:app"
+                 factory:bool=False, # `app` names a function that returns the app
+                 health:str="/health", # Route that answers 200 once the app is up
+                 app_dir:str|Path|None=None, # Folder to import `app` from (default: the installed packages)
+                 env:dict|None=None, # Variables the server process gets on top of the inherited environment
+                 extra_args:tuple=(), # More `uvicorn` arguments, e.g. ("--workers", "2")
+                 **kwargs): # `ServerProcess` arguments: host, port, ready_timeout, workdir
+        super().__init__(**kwargs)
+        if not isinstance(app, str) or ":" not in app: raise ParameterError(f"must be an import string 'module:attribute', got {app!r}", field="app")
+        if not isinstance(health, str) or not health.startswith("/"): raise ParameterError(f"must be a path starting with '/', got {health!r}", field="health")
+        self.app, self.factory, self.health = app, check_bool("factory", factory), health
+        self.app_dir, self.env, self.extra_args = app_dir, dict(env or {}), tuple(extra_args)
+
+    @property
+    def url(self) -> str:
+        "The server's root URL, e.g. http://127.0.0.1:8123"
+        return f"http://{self.host}:{self.port}"
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "uvicorn", self.app, "--host", self.host, "--port", str(self.port), "--no-access-log", "--no-server-header",
+                *(["--factory"] if self.factory else []), *(["--app-dir", str(self.app_dir)] if self.app_dir else []), *self.extra_args]
+
+    def environment(self) -> dict[str, str]: return self.env
+    def is_ready(self) -> bool: return http_ok(f"{self.url}{self.health}")
