@@ -108,6 +108,16 @@ class Settings:
     drift_psi_limit: float = 0.25                       # A feature has drifted when its PSI is above this ...
     drift_ks_alpha: float = 0.01                        # ... and its Kolmogorov-Smirnov p-value below this
     drift_window: int = 500                             # Bars in the recent window drift is measured on
+    paper_api_key: str|None = None                      # API key the paper trader sends (X-API-Key) to a signal API (`mltrade paper --api URL`)
+    alert_webhook_url: str|None = None                  # Alerts: POST each alert event as JSON to this http(s) URL (None: log lines only)
+    alert_max_drawdown: float = 0.2                     # Alerts: paper equity this fraction or more below its running peak
+    alert_max_position: float = 1.5                     # Alerts: |exposure| held above this multiple of equity
+    alert_trades: int = 20                              # Alerts: closed trades the hit-rate and PnL rules read (the latest; none before)
+    alert_min_hit_rate: float = 0.4                     # Alerts: share of those trades that made money, below this
+    alert_min_trade_return: float = 0.0                 # Alerts: their mean net return per trade, below this
+    alert_max_drifted: float = 0.25                     # Alerts: share of features drifted from the model's training reference above this
+    alert_stall_bars: float = 2.0                       # Alerts: feed lag above this many bar intervals (no closed bar for that long)
+    alert_max_api_error_rate: float = 0.05              # Alerts: share of the signal API's requests answered 5xx between two checks above this
 
     def __post_init__(self):
         home = Path(self.home).expanduser()
@@ -127,6 +137,14 @@ class Settings:
             if not lo <= getattr(self, f) <= hi: raise ConfigError(f"must be in [{lo}, {hi}], got {getattr(self, f)}", field=f)
         for f, lo in (("gate_min_trades", 0), ("drift_window", 10)):
             if getattr(self, f) < lo: raise ConfigError(f"must be >= {lo}, got {getattr(self, f)}", field=f)
+        for f, lo, hi, lo_open in (("alert_max_drawdown", 0, 1, True), ("alert_max_position", 0, 1000, True), ("alert_stall_bars", 0, 1e6, True),
+                                   ("alert_min_hit_rate", 0, 1, False), ("alert_min_trade_return", -1, 1, False), ("alert_max_drifted", 0, 1, False),
+                                   ("alert_max_api_error_rate", 0, 1, False), ("alert_trades", 1, 10**6, False)):
+            v = getattr(self, f)
+            if not (lo < v if lo_open else lo <= v) or not v <= hi: raise ConfigError(f"must be in {'(' if lo_open else '['}{lo}, {hi}], got {v}", field=f)
+        url = self.alert_webhook_url
+        if url is not None and (url.split("://", 1)[0] not in ("http", "https") or not url.split("://", 1)[-1].split("/")[0] or "://" not in url):
+            raise ConfigError(f"must be an http:// or https:// URL, got {self.alert_webhook_url!r}", field="alert_webhook_url")
 
 # %% ../nbs/00_core.ipynb #70bd5182
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
