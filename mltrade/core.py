@@ -115,7 +115,7 @@ class Settings:
     alert_trades: int = 20                              # Alerts: closed trades the hit-rate and PnL rules read (the latest; none before)
     alert_min_hit_rate: float = 0.4                     # Alerts: share of those trades that made money, below this
     alert_min_trade_return: float = 0.0                 # Alerts: their mean net return per trade, below this
-    alert_max_drifted: float = 0.25                     # Alerts: share of features drifted from the model's training reference above this
+    alert_max_drifted: float = 0.5                      # Alerts: share of features drifted from the model's training reference above this
     alert_stall_bars: float = 2.0                       # Alerts: feed lag above this many bar intervals (no closed bar for that long)
     alert_max_api_error_rate: float = 0.05              # Alerts: share of the signal API's requests answered 5xx between two checks above this
 
