@@ -1,4 +1,4 @@
-"""Alert rules for a live strategy — model degradation, data drift, system failure, trading anomaly — evaluated in process, sent as log lines and webhook posts, and shipped as Prometheus alerting rules.
+"""Alert rules of four kinds for a live strategy, evaluated in process, sent as log lines and webhook posts, shipped as Prometheus rules.
 
 Docs: https://mltrade.github.io/mltrade/alerts.html.md"""
 
@@ -6,7 +6,7 @@ Docs: https://mltrade.github.io/mltrade/alerts.html.md"""
 
 # %% ../nbs/73_alerts.ipynb #717faf91
 from __future__ import annotations
-import collections, dataclasses, json, math
+import collections, dataclasses, math
 from pathlib import Path
 from typing import NamedTuple
 
@@ -277,7 +277,7 @@ def prometheus_rules(settings:Settings|None=None) -> dict: # Limits (default: th
         _prom_rule("MltradePaperPosition", f"abs({m.position}) > {s.alert_max_position:g}", "trading_anomaly", "critical",
                    "{{ $labels.symbol }} {{ $labels.interval }}: exposure {{ $value }} x equity", "1m"),
         _prom_rule("MltradePaperHitRate", f"{m.hit_rate} < {s.alert_min_hit_rate:g}", "model_degradation", "warning",
-                   f"{{{{ $labels.symbol }}}} {{{{ $labels.interval }}}}: {{{{ $value | humanizePercentage }}}} of the last {s.alert_trades} trades made money"),
+                   f"{{{{ $labels.symbol }}}} {{{{ $labels.interval }}}}: {{{{ $value | humanizePercentage }}}} of the last {s.alert_trades} trades won"),
         _prom_rule("MltradePaperTradeReturn", f"{m.trade_return} < {s.alert_min_trade_return:g}", "model_degradation", "warning",
                    f"{{{{ $labels.symbol }}}} {{{{ $labels.interval }}}}: mean net return {{{{ $value }}}} over the last {s.alert_trades} trades"),
         _prom_rule("MltradePaperDrift", f"{m.drifted} > {s.alert_max_drifted:g}", "data_drift", "warning",

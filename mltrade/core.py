@@ -137,7 +137,7 @@ class Settings:
             if not lo <= getattr(self, f) <= hi: raise ConfigError(f"must be in [{lo}, {hi}], got {getattr(self, f)}", field=f)
         for f, lo in (("gate_min_trades", 0), ("drift_window", 10)):
             if getattr(self, f) < lo: raise ConfigError(f"must be >= {lo}, got {getattr(self, f)}", field=f)
-        for f, lo, hi, lo_open in (("alert_max_drawdown", 0, 1, True), ("alert_max_position", 0, 1000, True), ("alert_stall_bars", 0, 1e6, True),
+        for f, lo, hi, lo_open in (("alert_max_drawdown", 0, 1, True), ("alert_max_position", 0, 1000, True), ("alert_stall_bars", 0, 10**6, True),
                                    ("alert_min_hit_rate", 0, 1, False), ("alert_min_trade_return", -1, 1, False), ("alert_max_drifted", 0, 1, False),
                                    ("alert_max_api_error_rate", 0, 1, False), ("alert_trades", 1, 10**6, False)):
             v = getattr(self, f)
