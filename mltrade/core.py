@@ -6,7 +6,7 @@ Docs: https://mltrade.github.io/mltrade/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #d65e2f4e
 from __future__ import annotations
-import contextlib, contextvars, dataclasses, datetime as dt, hashlib, json, logging, os, random, stat, sys, tempfile, tomllib, uuid
+import contextlib, contextvars, dataclasses, datetime as dt, hashlib, json, logging, os, random, stat, sys, tempfile, tomllib, urllib.parse, uuid
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -108,6 +108,11 @@ class Settings:
     drift_psi_limit: float = 0.25                       # A feature has drifted when its PSI is above this ...
     drift_ks_alpha: float = 0.01                        # ... and its Kolmogorov-Smirnov p-value below this
     drift_window: int = 500                             # Bars in the recent window drift is measured on
+    track: bool = True                                  # Log every research run to MLflow (`mltrade run --no-track` turns it off)
+    pbo_budget_seconds: float = 120.0                   # Research runs: most seconds spent refitting the study's configurations on CPCV paths (PBO)
+    monitor_min_hit_rate: float = 0.45                  # Monitoring: least share of the champion's closed signals that made money
+    monitor_min_signals: int = 20                       # Monitoring: fewest closed signals the hit rate is judged on
+    monitor_max_loss: float = 0.1                       # Monitoring: largest summed net loss of the closed signals (0.1: 10%)
     paper_api_key: str|None = None                      # API key the paper trader sends (X-API-Key) to a signal API (`mltrade paper --api URL`)
     alert_webhook_url: str|None = None                  # Alerts: POST each alert event as JSON to this http(s) URL (None: log lines only)
     alert_max_drawdown: float = 0.2                     # Alerts: paper equity this fraction or more below its running peak
@@ -135,16 +140,16 @@ class Settings:
         for f, lo, hi in (("gate_max_drawdown", 0, 1), ("gate_max_degradation", 0, 10), ("gate_min_dsr", 0, 1), ("gate_max_pbo", 0, 1),
                           ("gate_max_drifted", 0, 1), ("drift_psi_limit", 0, 100), ("drift_ks_alpha", 0, 1), ("gate_min_sharpe", -100, 100)):
             if not lo <= getattr(self, f) <= hi: raise ConfigError(f"must be in [{lo}, {hi}], got {getattr(self, f)}", field=f)
-        for f, lo in (("gate_min_trades", 0), ("drift_window", 10)):
+        for f, lo, hi in (("pbo_budget_seconds", 0, 86400), ("monitor_min_hit_rate", 0, 1), ("monitor_max_loss", 0, 100), ("alert_min_hit_rate", 0, 1),
+                          ("alert_min_trade_return", -1, 1), ("alert_max_drifted", 0, 1), ("alert_max_api_error_rate", 0, 1), ("alert_trades", 1, 10**6)):
+            if not lo <= getattr(self, f) <= hi: raise ConfigError(f"must be in [{lo}, {hi}], got {getattr(self, f)}", field=f)
+        for f, hi in (("alert_max_drawdown", 1), ("alert_max_position", 1000), ("alert_stall_bars", 10**6)):
+            if not 0 < getattr(self, f) <= hi: raise ConfigError(f"must be in (0, {hi}], got {getattr(self, f)}", field=f)
+        for f, lo in (("gate_min_trades", 0), ("drift_window", 10), ("monitor_min_signals", 1)):
             if getattr(self, f) < lo: raise ConfigError(f"must be >= {lo}, got {getattr(self, f)}", field=f)
-        for f, lo, hi, lo_open in (("alert_max_drawdown", 0, 1, True), ("alert_max_position", 0, 1000, True), ("alert_stall_bars", 0, 10**6, True),
-                                   ("alert_min_hit_rate", 0, 1, False), ("alert_min_trade_return", -1, 1, False), ("alert_max_drifted", 0, 1, False),
-                                   ("alert_max_api_error_rate", 0, 1, False), ("alert_trades", 1, 10**6, False)):
-            v = getattr(self, f)
-            if not (lo < v if lo_open else lo <= v) or not v <= hi: raise ConfigError(f"must be in {'(' if lo_open else '['}{lo}, {hi}], got {v}", field=f)
-        url = self.alert_webhook_url
-        if url is not None and (url.split("://", 1)[0] not in ("http", "https") or not url.split("://", 1)[-1].split("/")[0] or "://" not in url):
-            raise ConfigError(f"must be an http:// or https:// URL, got {self.alert_webhook_url!r}", field="alert_webhook_url")
+        if not isinstance(self.track, (bool, np.bool_)): raise ConfigError(f"must be True or False, got {self.track!r}", field="track")
+        url = urllib.parse.urlsplit(self.alert_webhook_url or "http://x")
+        if url.scheme not in ("http", "https") or not url.netloc: raise ConfigError(f"must be an http:// or https:// URL, got {self.alert_webhook_url!r}", field="alert_webhook_url")
 
 # %% ../nbs/00_core.ipynb #70bd5182
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
