@@ -149,7 +149,8 @@ class Settings:
             if getattr(self, f) < lo: raise ConfigError(f"must be >= {lo}, got {getattr(self, f)}", field=f)
         if not isinstance(self.track, (bool, np.bool_)): raise ConfigError(f"must be True or False, got {self.track!r}", field="track")
         url = urllib.parse.urlsplit(self.alert_webhook_url or "http://x")
-        if url.scheme not in ("http", "https") or not url.netloc: raise ConfigError(f"must be an http:// or https:// URL, got {self.alert_webhook_url!r}", field="alert_webhook_url")
+        if url.scheme not in ("http", "https") or not url.netloc:
+            raise ConfigError(f"must be an http:// or https:// URL, got {self.alert_webhook_url!r}", field="alert_webhook_url")
 
 # %% ../nbs/00_core.ipynb #70bd5182
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}

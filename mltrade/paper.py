@@ -389,10 +389,11 @@ def run(self:PaperTrader, feed:Iterable[pd.DataFrame], # Closed bars in order, e
         res = self.process(bar)
         if res is None: continue
         done += 1
-        self.log.info("paper bar", extra=dict(symbol=self.symbol, bar_time=res.bar_time.isoformat(), equity=res.equity, target=res.target,
+        self.log.debug("paper bar", extra=dict(symbol=self.symbol, bar_time=res.bar_time.isoformat(), equity=res.equity, target=res.target,
                                               filled=res.fill is not None, latency_ms=round(res.latency * 1000, 2)))
         if on_bar is not None: on_bar(res)
         if n and done >= n: break
+    if isinstance(feed, BarFeed) and any(e.kind == "interrupted" for e in feed.events): raise KeyboardInterrupt   # the feed ended quietly on Ctrl-C
     return done
 
 def paper_feed(trader:PaperTrader, # The trader (its `next_start` is where the feed begins)
