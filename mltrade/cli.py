@@ -132,6 +132,7 @@ def _run_args(p:argparse.ArgumentParser, symbol:bool=True) -> None:
     p.add_argument("--fees", type=float, default=d.fees, help=f"fees per side (default: {d.fees})")
     p.add_argument("--slippage", type=float, default=d.slippage, help=f"slippage per side (default: {d.slippage})")
     p.add_argument("--no-edge-gate", action="store_true", help="trade the out-of-fold thresholds even when the edge tests fail")
+    p.add_argument("--no-track", action="store_true", help="do not log the run to MLflow (default: logged to the tracking store, see `mltrade info`)")
     p.add_argument("--out", help="report directory (default: reports_dir/SYMBOL/INTERVAL/RUN_ID)")
 
 def _config(args, **fixed):
@@ -170,14 +171,12 @@ def _run(args, **fixed) -> int:
     import optuna
     from mltrade.core import current_run_id
     from mltrade.research import run_research
-    cfg = _config(args, **fixed)
-    out = check_writable_dir(args.out, "out", "--out") if args.out else \
-          check_writable_dir(Path(str(get_settings().reports_dir))/cfg.symbol/cfg.interval/str(current_run_id()), "reports_dir")
-    configure_logging(log_file=out/"run.log")                # the run's JSON log beside its report
-    optuna.logging.set_verbosity(optuna.logging.WARNING)     # mltrade logs each trial itself
-    res = run_research(cfg)
+    from mltrade.tracking import tracking_uri
+    optuna.logging.set_verbosity(optuna.logging.WARNING)   # mltrade logs each trial itself, as JSON with the run id
+    res = run_research(_config(args, **fixed), track=False if args.no_track else None, report_dir=args.out)
     print_research(res)
-    print(f"\nreport: {res.save(out)}")
+    print(f"\nreport: {res.save(args.out)}")
+    if res.mlflow_run_id: print(f"mlflow run: {res.mlflow_run_id} in {tracking_uri()}")
     return 0
 
 command("run", "one research run: features, labels, tuned and calibrated model, T+1 hold-out backtest", _run_args, writes=("--out",))(
@@ -245,3 +244,104 @@ def _paper(args) -> int:
                    metrics_port=args.metrics_port, on_bar=show)
     print(f"{len(seen)} bars processed, {tr.book.bars} in {args.db}")
     return 0
+
+# %% ../nbs/80_cli.ipynb #97d5541b
+def _mlflow_args(p:argparse.ArgumentParser) -> None:
+    p.add_argument("--port", type=int, default=5000, help="port on 127.0.0.1 (default: 5000)")
+
+@command("mlflow", "the MLflow UI and tracking server on 127.0.0.1 over the default store (foreground; Ctrl-C stops it)", _mlflow_args)
+def _mlflow(args) -> int:
+    import signal, time
+    from mltrade.core import ParameterError, get_settings
+    from mltrade.servers import MlflowServer
+    from mltrade.tracking import check_tracking, is_remote, tracking_uri
+    uri = tracking_uri()
+    if is_remote(uri): raise ParameterError(f"the tracking store is already a server, {uri}: open it in a browser", field="mlflow_uri")
+    check_tracking(uri)                                                  # creates a new store's tables before the server opens it
+    srv = MlflowServer(backend_store_uri=uri, artifacts_destination=get_settings().artifacts_dir, port=args.port, ready_timeout=120)
+    def interrupt(signum, frame): raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, interrupt)                             # a SIGTERM stops the server too, as Ctrl-C does
+    try:
+        srv.start()
+        print(f"MLflow UI and tracking server at {srv.url} (store {uri}); Ctrl-C stops it", flush=True)
+        while srv.running: time.sleep(0.5)
+        print(f"mltrade mlflow: error: the server exited: {srv.log_tail(1)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("stopping the MLflow server", flush=True)
+        return 0
+    finally: srv.stop()
+
+# %% ../nbs/80_cli.ipynb #c57e47bf
+def _registry_args(p:argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    sub.add_parser("list", help="the mltrade models: champion, challenger, newest version")
+    sub.add_parser("register", help="register a run's model as a new version (alias challenger)").add_argument("run_id", help="MLflow run id")
+    for name, help in (("show", "one model's versions and champion history"), ("promote", "run the gate; make the version champion if it passes"),
+                       ("rollback", "make the previous champion the champion again")):
+        q = sub.add_parser(name, help=help)
+        q.add_argument("model", nargs="+", metavar="MODEL", help="SYMBOL INTERVAL, or mltrade-SYMBOL-INTERVAL")
+        if name == "promote":
+            q.add_argument("--version", type=int, help="version to promote (default: the challenger)")
+            q.add_argument("--force", action="store_true", help="promote even if the gate fails (recorded as forced; give a --reason)")
+        if name != "show": q.add_argument("--reason", default="", help="why, for the champion history")
+
+def _model(words:list[str]) -> str:
+    from mltrade.core import ParameterError
+    from mltrade.tracking import model_name
+    if len(words) == 1 and words[0].startswith("mltrade-"): return words[0]
+    if len(words) == 2: return model_name(*words)
+    raise ParameterError(f"give SYMBOL INTERVAL or mltrade-SYMBOL-INTERVAL, got {' '.join(words)!r}", field="model")
+
+# %% ../nbs/80_cli.ipynb #940cf5c1
+@command("registry", "the model registry: list, show, register, promote, rollback", _registry_args)
+def _registry(args) -> int:
+    from mlflow import MlflowClient
+    from mltrade import registry as reg
+    from mltrade.tracking import model_name, tracking_uri
+    uri = tracking_uri()
+    if args.action == "list":
+        models = reg.registered_models(uri)
+        print(models.to_string() if len(models) else f"no mltrade models in {uri}")
+        return 0
+    if args.action == "register":
+        v = reg.register(args.run_id, uri)
+        tags = MlflowClient(uri).get_run(args.run_id).data.tags
+        name = model_name(tags["mltrade.symbol"], tags["mltrade.interval"])
+        mv = MlflowClient(uri).get_model_version(name, str(v))
+        print(f"{name} version {v} ({mv.tags['mltrade.semver']}) registered from run {args.run_id}, alias challenger; the gate as it stands:")
+        print(reg.GateReport.from_json(mv.tags["mltrade.gate"]))
+        return 0
+    name = _model(args.model)
+    if args.action == "show":
+        print(f"{name} (champion: {reg.champion(name, uri)})\n{reg.model_versions(name, uri).to_string()}")
+        h = reg.champion_history(name, uri)
+        print("\nchampion history:\n" + (h[["time", "user", "alias", "action", "from", "to", "reason"]].to_string() if len(h) else "(none)"))
+        return 0
+    if args.action == "promote":
+        rep = reg.promote(name, args.version, args.force, args.reason, uri)
+        print(rep)
+        print(f"{name}: version {rep.version} is champion" + (" (forced: the gate failed)" if rep.forced else "") if rep.promoted
+              else f"{name}: version {rep.version} refused by the gate ({', '.join(rep.failed['name'])}); the champion stays {rep.champion}")
+        return 0 if rep.promoted else 1
+    print(f"{name}: champion is version {reg.rollback(name, args.reason, uri)} again")
+    return 0
+
+# %% ../nbs/80_cli.ipynb #32feef43
+def _monitor_args(p:argparse.ArgumentParser) -> None:
+    p.add_argument("symbol", help="symbol, e.g. BTCUSDT")
+    p.add_argument("interval", help="bar interval, e.g. 1h")
+    p.add_argument("--source", default="auto", help="auto, binance, yfinance, cache or sample (default: auto)")
+    p.add_argument("--start", help="first bar to load, UTC")
+    p.add_argument("--end", help="load the bars that open before this, UTC (default: up to the last closed bar)")
+    p.add_argument("--bars", type=int, help="newest bars to score (default: the model's warm-up plus the drift window)")
+    p.add_argument("--no-log", action="store_true", help="do not log the pass as an MLflow run")
+
+@command("monitor", "the champion on the newest bars: latest signal, drift, hit rate and PnL of closed signals; status 1 on an alert", _monitor_args)
+def _monitor(args) -> int:
+    from mltrade.monitor import monitor
+    rep = monitor(args.symbol, args.interval, source=args.source, start=args.start, end=args.end, n_bars=args.bars, log=not args.no_log)
+    print(rep.summary())
+    if rep.mlflow_run_id: print(f"monitoring run: {rep.mlflow_run_id}")
+    for a in rep.alerts: print(a, file=sys.stderr)
+    return 1 if rep.alerts else 0

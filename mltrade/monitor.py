@@ -120,12 +120,14 @@ class MonitorReport:
         "One line per failed check: 'ALERT <model> v<version>: <check>: <reason>'"
         return [f"ALERT {self.name} v{self.version}: {r.name}: {r.reason}" for r in self.checks.itertuples() if not r.passed]
 
-    def __str__(self) -> str:
+    def summary(self) -> str:
+        "The latest signal, then one line per check"
         l = self.latest
         head = (f"{self.name} v{self.version} on {self.bars:,} bars {self.first_bar} .. {self.last_bar}: signal {l['signal']:+d} size {l['size']:+.3f} "
                 f"(p_down {l['p_down']:.3f} p_flat {l['p_flat']:.3f} p_up {l['p_up']:.3f}) at {l['bar_time']}")
-        rows = [f"  {'pass' if r.passed else 'FAIL'}  {r.name:<18} {r.reason}" for r in self.checks.itertuples()]
-        return "\n".join([head, *rows, *(["", *self.alerts] if self.alerts else [])])
+        return "\n".join([head, *(f"  {'pass' if r.passed else 'FAIL'}  {r.name:<18} {r.reason}" for r in self.checks.itertuples())])
+
+    def __str__(self) -> str: return "\n".join([self.summary(), *(["", *self.alerts] if self.alerts else [])])
 
 # %% ../nbs/61_monitor.ipynb #f4db64c1
 def log_monitoring(report:MonitorReport, # The pass

@@ -27,7 +27,8 @@ from .tracking import GateEvidence, check_tracking, drift_report, load_evidence,
 __all__ = ['EDGE_ROWS', 'GATE_CHECKS', 'CLASSES', 'ALIASES', 'HISTORY_TAG', 'HISTORY_KEEP', 'GateReport', 'GateInput',
            'check_edge', 'check_sharpe', 'check_drawdown', 'check_trades', 'check_degradation', 'check_dsr',
            'check_pbo', 'check_drift', 'check_champion', 'gate_report', 'score_window', 'RegistryError',
-           'champion_history', 'champion', 'register', 'promote', 'rollback', 'load_champion']
+           'champion_history', 'champion', 'register', 'promote', 'rollback', 'load_champion', 'registered_models',
+           'model_versions']
 
 # %% ../nbs/60_registry.ipynb #00438d92
 @dataclasses.dataclass
@@ -376,3 +377,29 @@ def load_champion(name:str, # Registered model name
     client, uri = _client(uri, name)
     if _alias(client, name, "champion") is None: raise ParameterError(f"{name} has no champion: promote a version first", field="name")
     with tracking(uri): return mlflow.pyfunc.load_model(f"models:/{name}@champion")
+
+# %% ../nbs/60_registry.ipynb #455a93d2
+def registered_models(uri:str|None=None) -> pd.DataFrame: # Tracking URI (default: `tracking_uri()`)
+    "The mltrade models in the registry, one row per name: champion, challenger, newest version, versions, last update"
+    client, _ = _client(uri)
+    rows = []
+    for m in client.search_registered_models("name LIKE 'mltrade-%'"):
+        versions = [int(v.version) for v in client.search_model_versions(f"name = '{m.name}'")]
+        aliases = {a: int(v) for a, v in (m.aliases or {}).items()}
+        rows.append({"name": m.name, "champion": aliases.get("champion"), "challenger": aliases.get("challenger"),
+                     "newest": max(versions, default=None), "versions": len(versions), "updated": pd.Timestamp(m.last_updated_timestamp, unit="ms", tz="UTC")})
+    cols = ["name", "champion", "challenger", "newest", "versions", "updated"]
+    return pd.DataFrame(rows, columns=cols).astype({"champion": "Int64", "challenger": "Int64", "newest": "Int64"}).set_index("name").sort_index()
+
+def model_versions(name:str, # Registered model name
+                   uri:str|None=None) -> pd.DataFrame: # Tracking URI (default: `tracking_uri()`)
+    "Every version of `name`, newest first: semantic version, aliases, gate verdict, run id, data hash, created"
+    client, _ = _client(uri, name)
+    aliases = {}                                                   # search_model_versions leaves a version's aliases empty: read them from the model
+    for a, v in (client.get_registered_model(name).aliases or {}).items(): aliases.setdefault(int(v), []).append(a)
+    rows = [{"version": int(v.version), "semver": v.tags.get("mltrade.semver", ""), "aliases": ",".join(sorted(aliases.get(int(v.version), []))),
+             "gate": {"true": "passed", "false": "failed"}.get(v.tags.get("mltrade.gate_passed", ""), "-"), "run_id": v.run_id,
+             "data_sha256": v.tags.get("mltrade.data_sha256", "")[:12], "created": pd.Timestamp(v.creation_timestamp, unit="ms", tz="UTC")}
+            for v in client.search_model_versions(f"name = '{name}'")]
+    cols = ["version", "semver", "aliases", "gate", "run_id", "data_sha256", "created"]
+    return pd.DataFrame(rows, columns=cols).sort_values("version", ascending=False).set_index("version")
