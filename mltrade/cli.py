@@ -169,7 +169,6 @@ def print_research(res) -> None:
 
 def _run(args, **fixed) -> int:
     import optuna
-    from mltrade.core import current_run_id
     from mltrade.research import run_research
     from mltrade.tracking import tracking_uri
     optuna.logging.set_verbosity(optuna.logging.WARNING)   # mltrade logs each trial itself, as JSON with the run id
