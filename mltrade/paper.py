@@ -432,13 +432,14 @@ def run_paper(symbol:str, interval:str, # What to trade
               model:str|None=None, # Registered model name (default: `model_name(symbol, interval)`)
               config:PaperConfig|None=None, # Costs and limits
               metrics_port:int|None=None, # Serve metrics on this loopback port (None: none)
+              api_metrics:str|None=None, # The signal API's `/metrics` URL, for the API error-rate alert (None: no such rule)
               on_bar:Callable[[BarResult], None]|None=None) -> PaperTrader: # Called after each bar
     "Run a paper trading session; return the trader"
     check_choice("source", source, ("fake", "binance"))
     key = api_key if api_key is not None else get_settings().paper_api_key
     signal = (ApiSignal(api, symbol, interval, api_min_bars(api, key), key) if api is not None
               else champion_signal(model or model_name(symbol, interval)))
-    trader = PaperTrader(symbol, interval, signal, db, config, alerter=Alerter(default_rules()))
+    trader = PaperTrader(symbol, interval, signal, db, config, alerter=Alerter(default_rules(api_metrics_url=api_metrics)))
     if metrics_port is not None: trader.metrics.serve(metrics_port)
     with contextlib.ExitStack() as stack:
         if source == "fake":
