@@ -169,12 +169,17 @@ def print_research(res) -> None:
 
 def _run(args, **fixed) -> int:
     import optuna
+    from mltrade.core import current_run_id
     from mltrade.research import run_research
     from mltrade.tracking import tracking_uri
-    optuna.logging.set_verbosity(optuna.logging.WARNING)   # mltrade logs each trial itself, as JSON with the run id
-    res = run_research(_config(args, **fixed), track=False if args.no_track else None, report_dir=args.out)
+    cfg = _config(args, **fixed)
+    out = check_writable_dir(args.out, "out", "--out") if args.out else \
+          check_writable_dir(Path(str(get_settings().reports_dir))/cfg.symbol/cfg.interval/str(current_run_id()), "reports_dir")
+    configure_logging(log_file=out/"run.log")                # the run's JSON log beside its report
+    optuna.logging.set_verbosity(optuna.logging.WARNING)     # mltrade logs each trial itself
+    res = run_research(cfg, track=False if args.no_track else None, report_dir=out)
     print_research(res)
-    print(f"\nreport: {res.save(args.out)}")
+    print(f"\nreport: {res.save(out)}")
     if res.mlflow_run_id: print(f"mlflow run: {res.mlflow_run_id} in {tracking_uri()}")
     return 0
 
@@ -230,6 +235,7 @@ def _paper_args(p:argparse.ArgumentParser) -> None:
     p.add_argument("--api", help="signal API root, e.g. http://127.0.0.1:8000 (default: the registry's champion in process)")
     p.add_argument("--model", help="registered model name (default: mltrade-SYMBOL-INTERVAL)")
     p.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this loopback port")
+    p.add_argument("--api-metrics", help="the signal API's /metrics URL, for the alert on its error rate")
 
 @command("paper", "paper-trade the champion on closed bars into a crash-safe SQLite book", _paper_args)
 def _paper(args) -> int:
@@ -240,7 +246,7 @@ def _paper(args) -> int:
         print(f"{r.bar_time:%Y-%m-%d %H:%M} equity {r.equity:.6f} target {r.target:+.3f}{' filled' if r.fill else ''} "
               f"({r.latency * 1000:.1f} ms)", flush=True)
     tr = run_paper(args.symbol, args.interval, args.db, args.source, args.bars, args.speed, args.start, args.api, model=args.model,
-                   metrics_port=args.metrics_port, on_bar=show)
+                   metrics_port=args.metrics_port, api_metrics=args.api_metrics, on_bar=show)
     print(f"{len(seen)} bars processed, {tr.book.bars} in {args.db}")
     return 0
 
