@@ -223,6 +223,33 @@ def _fetch(args) -> int:
                       "absent_columns": bars.attrs.get("absent_columns", [])}))
     return 0
 
+# %% ../nbs/80_cli.ipynb #a68db06d
+def _paper_args(p:argparse.ArgumentParser) -> None:
+    p.add_argument("--symbol", required=True, help="exchange symbol, e.g. BTCUSDT")
+    p.add_argument("--interval", required=True, help="bar interval, e.g. 1h")
+    p.add_argument("--source", choices=("fake", "binance"), default="fake", help="fake: replay the bundled data on loopback; binance: live")
+    p.add_argument("--db", required=True, help="the trader's SQLite database (resumed if it exists)")
+    p.add_argument("--bars", type=int, help="stop after this many closed bars")
+    p.add_argument("--speed", type=float, default=10.0, help="fake source: bars per second (default 10)")
+    p.add_argument("--start", help="first bar to trade on a new database (fake default: 2019-01-01)")
+    p.add_argument("--api", help="signal API root, e.g. http://127.0.0.1:8000 (default: the registry's champion in process)")
+    p.add_argument("--model", help="registered model name (default: mltrade-SYMBOL-INTERVAL)")
+    p.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this loopback port")
+    p.add_argument("--api-metrics", help="the signal API's /metrics URL, for the alert on its error rate")
+
+@command("paper", "paper-trade the champion on closed bars into a crash-safe SQLite book", _paper_args)
+def _paper(args) -> int:
+    from mltrade.paper import run_paper
+    seen = []
+    def show(r):
+        seen.append(r)
+        print(f"{r.bar_time:%Y-%m-%d %H:%M} equity {r.equity:.6f} target {r.target:+.3f}{' filled' if r.fill else ''} "
+              f"({r.latency * 1000:.1f} ms)", flush=True)
+    tr = run_paper(args.symbol, args.interval, args.db, args.source, args.bars, args.speed, args.start, args.api, model=args.model,
+                   metrics_port=args.metrics_port, api_metrics=args.api_metrics, on_bar=show)
+    print(f"{len(seen)} bars processed, {tr.book.bars} in {args.db}")
+    return 0
+
 # %% ../nbs/80_cli.ipynb #f70f8b09
 def _serve_args(p:argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1; any other needs an API key to exist)")

@@ -6,7 +6,7 @@ Docs: https://mltrade.github.io/mltrade/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #d65e2f4e
 from __future__ import annotations
-import contextlib, contextvars, dataclasses, datetime as dt, hashlib, json, logging, os, random, stat, sys, tempfile, tomllib, uuid
+import contextlib, contextvars, dataclasses, datetime as dt, hashlib, json, logging, os, random, stat, sys, tempfile, tomllib, urllib.parse, uuid
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -112,6 +112,16 @@ class Settings:
     api_rate_per_minute: int = 600                      # Signal API: requests one key may make in any 60 s
     api_max_body_bytes: int = 1_048_576                 # Signal API: largest request body (bytes); a larger one is refused with 413
     serve_reload_seconds: float = 10.0                  # Signal API: how often the champion aliases are checked for a move
+    paper_api_key: str|None = None                      # API key the paper trader sends (X-API-Key) to a signal API (`mltrade paper --api URL`)
+    alert_webhook_url: str|None = None                  # Alerts: POST each alert event as JSON to this http(s) URL (None: log lines only)
+    alert_max_drawdown: float = 0.2                     # Alerts: paper equity this fraction or more below its running peak
+    alert_max_position: float = 1.5                     # Alerts: |exposure| held above this multiple of equity
+    alert_trades: int = 20                              # Alerts: closed trades the hit-rate and PnL rules read (the latest; none before)
+    alert_min_hit_rate: float = 0.4                     # Alerts: share of those trades that made money, below this
+    alert_min_trade_return: float = 0.0                 # Alerts: their mean net return per trade, below this
+    alert_max_drifted: float = 0.5                      # Alerts: share of features drifted from the model's training reference above this
+    alert_stall_bars: float = 2.0                       # Alerts: feed lag above this many bar intervals (no closed bar for that long)
+    alert_max_api_error_rate: float = 0.05              # Alerts: share of the signal API's requests answered 5xx between two checks above this
     track: bool = True                                  # Log every research run to MLflow (`mltrade run --no-track` turns it off)
     pbo_budget_seconds: float = 120.0                   # Research runs: most seconds spent refitting the study's configurations on CPCV paths (PBO)
     monitor_min_hit_rate: float = 0.45                  # Monitoring: least share of the champion's closed signals that made money
@@ -134,12 +144,18 @@ class Settings:
         for f, lo, hi in (("gate_max_drawdown", 0, 1), ("gate_max_degradation", 0, 10), ("gate_min_dsr", 0, 1), ("gate_max_pbo", 0, 1),
                           ("gate_max_drifted", 0, 1), ("drift_psi_limit", 0, 100), ("drift_ks_alpha", 0, 1), ("gate_min_sharpe", -100, 100)):
             if not lo <= getattr(self, f) <= hi: raise ConfigError(f"must be in [{lo}, {hi}], got {getattr(self, f)}", field=f)
-        for f, lo, hi in (("pbo_budget_seconds", 0, 86400), ("monitor_min_hit_rate", 0, 1), ("monitor_max_loss", 0, 100)):
+        for f, lo, hi in (("pbo_budget_seconds", 0, 86400), ("monitor_min_hit_rate", 0, 1), ("monitor_max_loss", 0, 100), ("alert_min_hit_rate", 0, 1),
+                          ("alert_min_trade_return", -1, 1), ("alert_max_drifted", 0, 1), ("alert_max_api_error_rate", 0, 1), ("alert_trades", 1, 10**6)):
             if not lo <= getattr(self, f) <= hi: raise ConfigError(f"must be in [{lo}, {hi}], got {getattr(self, f)}", field=f)
+        for f, hi in (("alert_max_drawdown", 1), ("alert_max_position", 1000), ("alert_stall_bars", 10**6)):
+            if not 0 < getattr(self, f) <= hi: raise ConfigError(f"must be in (0, {hi}], got {getattr(self, f)}", field=f)
         for f, lo in (("gate_min_trades", 0), ("drift_window", 10), ("monitor_min_signals", 1), ("api_rate_per_minute", 1), ("api_max_body_bytes", 1024)):
             if getattr(self, f) < lo: raise ConfigError(f"must be >= {lo}, got {getattr(self, f)}", field=f)
         if not isinstance(self.track, (bool, np.bool_)): raise ConfigError(f"must be True or False, got {self.track!r}", field="track")
         if not 0 < self.serve_reload_seconds <= 3600: raise ConfigError(f"must be in (0, 3600], got {self.serve_reload_seconds}", field="serve_reload_seconds")
+        url = urllib.parse.urlsplit(self.alert_webhook_url or "http://x")
+        if url.scheme not in ("http", "https") or not url.netloc:
+            raise ConfigError(f"must be an http:// or https:// URL, got {self.alert_webhook_url!r}", field="alert_webhook_url")
 
 # %% ../nbs/00_core.ipynb #70bd5182
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}

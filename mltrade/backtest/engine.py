@@ -20,7 +20,8 @@ from .metrics import bar_spacing, infer_periods_per_year, performance_metrics, p
 
 # %% auto #0
 __all__ = ['FillReasonT', 'FillReason', 'REASONS', 'fill_dt', 'trade_dt', 'stop_dt', 'backtest_reference', 'trades_reference',
-           'SimInputs', 'simulate_nb', 'funding_bars', 'BacktestResult', 'backtest', 'volatility_slippage']
+           'SimInputs', 'simulate_nb', 'funding_bars', 'BacktestResult', 'backtest', 'volatility_slippage',
+           'fill_order']
 
 # %% ../../nbs/50_backtest.engine.ipynb #084b4b1e
 FillReasonT = namedtuple("FillReasonT", ["signal", "drawdown_stop", "leverage_cap", "bankrupt"])
@@ -664,3 +665,20 @@ def volatility_slippage(close:pd.Series|pd.DataFrame, # Close prices
     check_range("base", base, 0, 1, hi_open=True); check_range("scale", scale, lo=0); check_range("span", span, lo=1)
     vol = np.log(close).diff().ewm(span=span, min_periods=2).std()
     return base + scale * vol.fillna(0.0)
+
+# %% ../../nbs/50_backtest.engine.ipynb #07c71b7d
+@njit(cache=True)
+def fill_order(cash:float, # Cash held before the fill
+               units:float, # Units held before the fill (negative: short)
+               open_price:float, # The bar's open, the price the order fills at before slippage
+               target:float, # Target exposure, a fraction of equity marked at that open
+               slippage:float, # Slippage fraction of the fill price
+               fees:float) -> tuple: # Fee rate on the traded notional at the fill price
+    "The engine's fill at one open: (cash, units, price, fee) after trading to `target` x equity; price and fee 0 when nothing trades"
+    e0 = cash + units * open_price
+    if e0 <= 0: target = 0.0
+    u1 = _target_units(units, e0, open_price, target, slippage, fees)
+    if u1 == units: return cash, units, 0.0, 0.0
+    p = open_price * (1.0 + slippage) if u1 > units else open_price * (1.0 - slippage)
+    fee = fees * abs(u1 - units) * p
+    return cash - ((u1 - units) * p + fee), u1, p, fee
