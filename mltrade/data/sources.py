@@ -352,9 +352,9 @@ def _yahoo_interval(interval:str) -> str:
 # %% ../../nbs/05_data.sources.ipynb #2c779c36
 @functools.cache
 def _yfinance_caches() -> Path:
-    "The directory of yfinance's own SQLite caches in this process: `yfinance/` under the settings' cache_dir when first called"
+    "The directory of yfinance's own SQLite caches in this process: `yfinance-caches/` under the settings' cache_dir when first called"
     import yfinance as yf                                             # slow to import: see below
-    d = Path(get_settings().cache_dir)/"yfinance"                     # type: ignore[arg-type]
+    d = Path(get_settings().cache_dir)/"yfinance-caches"              # type: ignore[arg-type]
     yf.set_tz_cache_location(str(d))                                  # every yfinance cache (time zones, cookies, ISINs) goes there
     return d
 
