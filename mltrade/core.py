@@ -13,11 +13,11 @@ from typing import Any, Iterator, Mapping
 import numpy as np
 
 # %% auto #0
-__all__ = ['MltradeError', 'ConfigError', 'ParameterError', 'DataError', 'FetchError', 'LeakageError', 'check_choice',
-           'check_range', 'check_int', 'check_bool', 'Settings', 'load_settings', 'setting_origin', 'get_settings',
-           'set_settings', 'derive_seed', 'Seeds', 'seed_everything', 'new_run_id', 'current_run_id', 'run_context',
-           'JsonFormatter', 'ConsoleFormatter', 'get_logger', 'configure_logging', 'atomic_write', 'atomic_write_bytes',
-           'sha256_file', 'check_writable_dir', 'ensure_dirs']
+__all__ = ['SETTING_BOUNDS', 'MltradeError', 'ConfigError', 'ParameterError', 'DataError', 'FetchError', 'LeakageError',
+           'check_choice', 'check_range', 'check_int', 'check_bool', 'Settings', 'check_settings', 'load_settings',
+           'setting_origin', 'get_settings', 'set_settings', 'derive_seed', 'Seeds', 'seed_everything', 'new_run_id',
+           'current_run_id', 'run_context', 'JsonFormatter', 'ConsoleFormatter', 'get_logger', 'configure_logging',
+           'atomic_write', 'atomic_write_bytes', 'sha256_file', 'check_writable_dir', 'ensure_dirs']
 
 # %% ../nbs/00_core.ipynb #ed6367fb
 class MltradeError(Exception):
@@ -136,26 +136,36 @@ class Settings:
             object.__setattr__(self, f, fix(getattr(self, f), d))
         if self.mlflow_uri is None: object.__setattr__(self, "mlflow_uri", f"sqlite:///{home/'mlflow.db'}")
         object.__setattr__(self, "log_level", str(self.log_level).upper())   # MLTRADE_LOG_LEVEL=debug is what people type
-        check_choice("log_level", self.log_level, ("DEBUG", "INFO", "WARNING", "ERROR"))
-        check_choice("log_format", self.log_format, ("json", "text"))
-        for f in ("seed", "cache_ttl_seconds", "n_jobs"):
-            if getattr(self, f) < (1 if f == "n_jobs" else 0): raise ConfigError(f"must be >= {1 if f == 'n_jobs' else 0}, got {getattr(self, f)}", field=f)
-        if not 0 <= self.edge_min_tstat < 100: raise ConfigError(f"must be in [0, 100), got {self.edge_min_tstat}", field="edge_min_tstat")
-        for f, lo, hi in (("gate_max_drawdown", 0, 1), ("gate_max_degradation", 0, 10), ("gate_min_dsr", 0, 1), ("gate_max_pbo", 0, 1),
-                          ("gate_max_drifted", 0, 1), ("drift_psi_limit", 0, 100), ("drift_ks_alpha", 0, 1), ("gate_min_sharpe", -100, 100)):
-            if not lo <= getattr(self, f) <= hi: raise ConfigError(f"must be in [{lo}, {hi}], got {getattr(self, f)}", field=f)
-        for f, lo, hi in (("pbo_budget_seconds", 0, 86400), ("monitor_min_hit_rate", 0, 1), ("monitor_max_loss", 0, 100), ("alert_min_hit_rate", 0, 1),
-                          ("alert_min_trade_return", -1, 1), ("alert_max_drifted", 0, 1), ("alert_max_api_error_rate", 0, 1), ("alert_trades", 1, 10**6)):
-            if not lo <= getattr(self, f) <= hi: raise ConfigError(f"must be in [{lo}, {hi}], got {getattr(self, f)}", field=f)
-        for f, hi in (("alert_max_drawdown", 1), ("alert_max_position", 1000), ("alert_stall_bars", 10**6)):
-            if not 0 < getattr(self, f) <= hi: raise ConfigError(f"must be in (0, {hi}], got {getattr(self, f)}", field=f)
-        for f, lo in (("gate_min_trades", 0), ("drift_window", 10), ("monitor_min_signals", 1), ("api_rate_per_minute", 1), ("api_max_body_bytes", 1024)):
-            if getattr(self, f) < lo: raise ConfigError(f"must be >= {lo}, got {getattr(self, f)}", field=f)
-        if not isinstance(self.track, (bool, np.bool_)): raise ConfigError(f"must be True or False, got {self.track!r}", field="track")
-        if not 0 < self.serve_reload_seconds <= 3600: raise ConfigError(f"must be in (0, 3600], got {self.serve_reload_seconds}", field="serve_reload_seconds")
-        url = urllib.parse.urlsplit(self.alert_webhook_url or "http://x")
-        if url.scheme not in ("http", "https") or not url.netloc:
-            raise ConfigError(f"must be an http:// or https:// URL, got {self.alert_webhook_url!r}", field="alert_webhook_url")
+        check_settings(self)
+
+# %% ../nbs/00_core.ipynb #b0a1c2d4
+SETTING_BOUNDS = {   # field: (low, high, low end open, high end open); high None: no upper bound
+    "seed": (0, None, False, False), "cache_ttl_seconds": (0, None, False, False), "n_jobs": (1, None, False, False),
+    "edge_min_tstat": (0, 100, False, True), "gate_min_sharpe": (-100, 100, False, False), "gate_max_drawdown": (0, 1, False, False),
+    "gate_min_trades": (0, None, False, False), "gate_max_degradation": (0, 10, False, False), "gate_min_dsr": (0, 1, False, False),
+    "gate_max_pbo": (0, 1, False, False), "gate_max_drifted": (0, 1, False, False), "drift_psi_limit": (0, 100, False, False),
+    "drift_ks_alpha": (0, 1, False, False), "drift_window": (10, None, False, False), "api_rate_per_minute": (1, None, False, False),
+    "api_max_body_bytes": (1024, None, False, False), "serve_reload_seconds": (0, 3600, True, False),
+    "alert_max_drawdown": (0, 1, True, False), "alert_max_position": (0, 1000, True, False), "alert_trades": (1, 10**6, False, False),
+    "alert_min_hit_rate": (0, 1, False, False), "alert_min_trade_return": (-1, 1, False, False), "alert_max_drifted": (0, 1, False, False),
+    "alert_stall_bars": (0, 10**6, True, False), "alert_max_api_error_rate": (0, 1, False, False),
+    "pbo_budget_seconds": (0, 86400, False, False), "monitor_min_hit_rate": (0, 1, False, False), "monitor_min_signals": (1, None, False, False),
+    "monitor_max_loss": (0, 100, False, False)}
+
+# %% ../nbs/00_core.ipynb #b0a1c2d5
+def check_settings(s:Settings): # The settings to check
+    "Refuse a setting outside its choices or `SETTING_BOUNDS`, naming the field"
+    check_choice("log_level", s.log_level, ("DEBUG", "INFO", "WARNING", "ERROR"))
+    check_choice("log_format", s.log_format, ("json", "text"))
+    for f, (lo, hi, lo_open, hi_open) in SETTING_BOUNDS.items():
+        v = getattr(s, f)
+        if hi is None and not (v > lo if lo_open else v >= lo): raise ConfigError(f"must be >= {lo}, got {v}", field=f)
+        if hi is not None and not ((lo < v if lo_open else lo <= v) and (v < hi if hi_open else v <= hi)):
+            raise ConfigError(f"must be in {'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}, got {v}", field=f)
+    if not isinstance(s.track, (bool, np.bool_)): raise ConfigError(f"must be True or False, got {s.track!r}", field="track")
+    url = urllib.parse.urlsplit(s.alert_webhook_url or "http://x")
+    if url.scheme not in ("http", "https") or not url.netloc:
+        raise ConfigError(f"must be an http:// or https:// URL, got {s.alert_webhook_url!r}", field="alert_webhook_url")
 
 # %% ../nbs/00_core.ipynb #70bd5182
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
