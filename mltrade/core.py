@@ -108,6 +108,11 @@ class Settings:
     drift_psi_limit: float = 0.25                       # A feature has drifted when its PSI is above this ...
     drift_ks_alpha: float = 0.01                        # ... and its Kolmogorov-Smirnov p-value below this
     drift_window: int = 500                             # Bars in the recent window drift is measured on
+    track: bool = True                                  # Log every research run to MLflow (`mltrade run --no-track` turns it off)
+    pbo_budget_seconds: float = 120.0                   # Research runs: most seconds spent refitting the study's configurations on CPCV paths (PBO)
+    monitor_min_hit_rate: float = 0.45                  # Monitoring: least share of the champion's closed signals that made money
+    monitor_min_signals: int = 20                       # Monitoring: fewest closed signals the hit rate is judged on
+    monitor_max_loss: float = 0.1                       # Monitoring: largest summed net loss of the closed signals (0.1: 10%)
 
     def __post_init__(self):
         home = Path(self.home).expanduser()
@@ -125,8 +130,11 @@ class Settings:
         for f, lo, hi in (("gate_max_drawdown", 0, 1), ("gate_max_degradation", 0, 10), ("gate_min_dsr", 0, 1), ("gate_max_pbo", 0, 1),
                           ("gate_max_drifted", 0, 1), ("drift_psi_limit", 0, 100), ("drift_ks_alpha", 0, 1), ("gate_min_sharpe", -100, 100)):
             if not lo <= getattr(self, f) <= hi: raise ConfigError(f"must be in [{lo}, {hi}], got {getattr(self, f)}", field=f)
-        for f, lo in (("gate_min_trades", 0), ("drift_window", 10)):
+        for f, lo, hi in (("pbo_budget_seconds", 0, 86400), ("monitor_min_hit_rate", 0, 1), ("monitor_max_loss", 0, 100)):
+            if not lo <= getattr(self, f) <= hi: raise ConfigError(f"must be in [{lo}, {hi}], got {getattr(self, f)}", field=f)
+        for f, lo in (("gate_min_trades", 0), ("drift_window", 10), ("monitor_min_signals", 1)):
             if getattr(self, f) < lo: raise ConfigError(f"must be >= {lo}, got {getattr(self, f)}", field=f)
+        if not isinstance(self.track, (bool, np.bool_)): raise ConfigError(f"must be True or False, got {self.track!r}", field="track")
 
 # %% ../nbs/00_core.ipynb #70bd5182
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}

@@ -6,7 +6,7 @@ Docs: https://mltrade.github.io/mltrade/registry.html.md"""
 
 # %% ../nbs/60_registry.ipynb #3daa20fc
 from __future__ import annotations
-import dataclasses, datetime as dt, getpass, json, math, re
+import dataclasses, datetime as dt, getpass, json, math
 from typing import Any, Callable, ClassVar, Iterable
 
 import mlflow
@@ -15,77 +15,19 @@ import pandas as pd
 from fastcore.basics import patch
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
-from scipy import stats
-from sklearn.base import clone
 from sklearn.metrics import log_loss
 
-from .backtest.metrics import (deflated_sharpe_ratio, infer_periods_per_year, max_drawdown, probability_of_backtest_overfitting,
-                                      sharpe_ratio)
-from .calibration import round_trip_cost
-from .core import MltradeError, ParameterError, Settings, check_bool, check_choice, check_int, check_range, get_logger, get_settings
-from .data.schema import check_interval
-from .splits import CombinatorialPurgedKFold
-from .tracking import GateEvidence, check_tracking, load_evidence, tracking
+from .backtest.metrics import deflated_sharpe_ratio, infer_periods_per_year, max_drawdown, probability_of_backtest_overfitting, sharpe_ratio
+from .calibration import trade_returns
+from .core import MltradeError, ParameterError, Settings, check_bool, check_choice, check_int, get_logger, get_settings
+from .signal import edge_report
+from .tracking import GateEvidence, check_tracking, drift_report, load_evidence, model_name, tracking
 
 # %% auto #0
-__all__ = ['GATE_CHECKS', 'CLASSES', 'ALIASES', 'HISTORY_TAG', 'HISTORY_KEEP', 'model_name', 'psi', 'drift_report', 'GateReport',
-           'GateInput', 'check_log_loss', 'check_sharpe', 'check_drawdown', 'check_trades', 'check_degradation',
-           'check_dsr', 'check_pbo', 'check_drift', 'check_champion', 'gate_report', 'score_window',
-           'cpcv_trial_returns', 'RegistryError', 'champion_history', 'champion', 'register', 'promote', 'rollback',
-           'load_champion']
-
-# %% ../nbs/60_registry.ipynb #83fb7a1f
-def model_name(symbol:str, # Exchange symbol, e.g. "BTCUSDT"
-               interval:str) -> str: # Bar interval, e.g. "1h"
-    "Registered model name of `symbol` at `interval`: mltrade-<SYMBOL>-<interval>"
-    if not isinstance(symbol, str) or not re.fullmatch(r"[A-Za-z0-9]{2,30}", symbol):
-        raise ParameterError(f"must be 2-30 letters or digits, got {symbol!r}", field="symbol")
-    return f"mltrade-{symbol.upper()}-{check_interval(interval)}"
-
-# %% ../nbs/60_registry.ipynb #6086ba6e
-def _bin_shares(ref:np.ndarray, x:np.ndarray, bins:int) -> np.ndarray:
-    "Share of `x` in each decile-style bin of `ref` (finite values), plus a last bin for non-finite values"
-    fin = np.isfinite(ref)
-    edges = np.unique(np.quantile(ref[fin], np.linspace(0, 1, bins + 1)))
-    ok = np.isfinite(x)
-    if len(edges) == 1: b = (np.sign(x[ok] - edges[0]) + 1).astype(np.int64)            # below, at, above a constant
-    else: b = np.searchsorted(edges[1:-1], x[ok], side="right")
-    n_bins = 3 if len(edges) == 1 else len(edges) - 1
-    counts = np.r_[np.bincount(b, minlength=n_bins), (~ok).sum()]
-    return counts / max(len(x), 1)
-
-def psi(reference, # Reference values (the training rows)
-        recent, # Recent values
-        bins:int=10, # Quantile bins of the reference
-        floor:float=1e-4) -> float: # Smallest share a bin counts with
-    "Population stability index of `recent` against `reference` (NaN when the reference has no finite value)"
-    ref, x = np.asarray(reference, dtype=float), np.asarray(recent, dtype=float)
-    if not np.isfinite(ref).any() or not len(x): return math.nan
-    e, a = (np.maximum(_bin_shares(ref, v, bins), floor) for v in (ref, x))
-    return float(np.sum((a - e) * np.log(a / e)))
-
-# %% ../nbs/60_registry.ipynb #5999f689
-def drift_report(reference:pd.DataFrame, # Training feature rows
-                 recent:pd.DataFrame, # Feature rows of the recent window (same columns)
-                 psi_limit:float|None=None, # Drifted when PSI is above this (default: the `drift_psi_limit` setting) ...
-                 ks_alpha:float|None=None, # ... and the KS p-value below this (default: `drift_ks_alpha`)
-                 bins:int=10) -> pd.DataFrame: # Quantile bins for PSI
-    "Per feature: psi, ks_stat, ks_pvalue, drifted, and a note where the statistics are undefined"
-    s = get_settings()
-    psi_limit = check_range("psi_limit", s.drift_psi_limit if psi_limit is None else psi_limit, lo=0)
-    ks_alpha = check_range("ks_alpha", s.drift_ks_alpha if ks_alpha is None else ks_alpha, 0, 1)
-    missing = [c for c in reference.columns if c not in recent.columns]
-    if missing: raise ParameterError(f"lacks {len(missing)} reference feature(s), first {missing[:3]}", field="recent")
-    rows = {}
-    for c in reference.columns:
-        r, x = reference[c].to_numpy(dtype=float), recent[c].to_numpy(dtype=float)
-        fr, fx = r[np.isfinite(r)], x[np.isfinite(x)]
-        p = psi(r, x, bins)
-        ks = stats.ks_2samp(fr, fx) if len(fr) and len(fx) else None
-        note = "no finite reference values" if not len(fr) else "no finite recent values" if not len(fx) else ""
-        rows[c] = {"psi": p, "ks_stat": float(ks.statistic) if ks else math.nan, "ks_pvalue": float(ks.pvalue) if ks else math.nan,
-                   "drifted": bool(p > psi_limit and ks is not None and ks.pvalue < ks_alpha), "note": note}
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("feature")
+__all__ = ['EDGE_ROWS', 'GATE_CHECKS', 'CLASSES', 'ALIASES', 'HISTORY_TAG', 'HISTORY_KEEP', 'GateReport', 'GateInput',
+           'check_edge', 'check_sharpe', 'check_drawdown', 'check_trades', 'check_degradation', 'check_dsr',
+           'check_pbo', 'check_drift', 'check_champion', 'gate_report', 'score_window', 'RegistryError',
+           'champion_history', 'champion', 'register', 'promote', 'rollback', 'load_champion']
 
 # %% ../nbs/60_registry.ipynb #00438d92
 @dataclasses.dataclass
@@ -146,7 +88,7 @@ def _repr_markdown_(self:GateReport) -> str:
 class GateInput:
     "What the checks read"
     evidence: GateEvidence                   # the challenger's evidence, fixed when its run was logged
-    settings: Settings                       # the limits (gate_* and drift_* settings)
+    settings: Settings                       # the limits (gate_*, drift_* and edge_min_tstat settings)
     score: dict|None = None                  # the challenger's `score_window` on its own hold-out
     champion_score: dict|None = None         # the champion's on the same window (None: there is no champion)
     champion: int|None = None                # the champion's version
@@ -157,13 +99,19 @@ def _row(name:str, value, limit, passed:bool, reason:str) -> dict:
     return {"name": name, "value": f(value), "limit": f(limit), "passed": bool(passed), "reason": reason}
 
 # %% ../nbs/60_registry.ipynb #db4fada3
-def check_log_loss(g:GateInput) -> dict:
-    "Hold-out log-loss below the class-prior baseline"
-    v, lim = g.evidence.log_loss, g.evidence.prior_log_loss
-    if not math.isfinite(v): return _row("log_loss_vs_prior", v, lim, False, "no resolved hold-out events to score")
-    ok = v < lim
-    return _row("log_loss_vs_prior", v, lim, ok,
-                f"hold-out log-loss {v:.4f} {'below' if ok else 'not below'} the class-prior baseline {lim:.4f} ({v - lim:+.4f})")
+EDGE_ROWS = {"beats class prior": "edge_beats_class_prior", "significant trades": "edge_significant_trades"}
+
+def check_edge(g:GateInput) -> list[dict]:
+    "The signal pipeline's edge tests on the hold-out: log-loss below the class prior's, trades' t-statistic >= `edge_min_tstat`"
+    ev, sc = g.evidence, g.score
+    lab = ev.holdout_labels
+    why = ("the challenger was not scored on its hold-out" if sc is None else "the evidence holds no class prior" if ev.class_prior is None
+           else "no resolved hold-out events to score" if lab is None or not len(lab) else "")
+    if why: return [_row(n, math.nan, math.nan, False, why) for n in EDGE_ROWS.values()]
+    proba = sc["proba"]
+    prior = pd.DataFrame(np.tile([ev.class_prior.get(int(c), 0.0) for c in proba.columns], (len(proba), 1)), index=proba.index, columns=proba.columns)
+    rep = edge_report(proba, lab["label"].astype(np.int64), prior, sc["net"], lab["weight"], g.settings.edge_min_tstat)
+    return [_row(EDGE_ROWS[t], r.value, r.limit, r.passed, r.reason.replace("out-of-fold", "hold-out")) for t, r in rep.checks.iterrows()]
 
 # %% ../nbs/60_registry.ipynb #33305a29
 def check_sharpe(g:GateInput) -> dict:
@@ -199,7 +147,7 @@ def check_degradation(g:GateInput) -> dict:
                 f"per-trade Sharpe {s_is:.3f} in sample, {s_oos:.3f} on the hold-out: fell {v:.0%} ({'within' if v <= lim else 'beyond'} {lim:.0%})")
 
 def check_dsr(g:GateInput) -> dict:
-    "Deflated Sharpe Ratio of the hold-out, given the study's trial count, at least `gate_min_dsr`"
+    "Deflated Sharpe Ratio of the hold-out, given the studies' trial count, at least `gate_min_dsr`"
     r, n, lim = g.evidence.returns, max(int(g.evidence.n_trials), 1), g.settings.gate_min_dsr
     if len(r) < 2 or not r.std() > 0: return _row("deflated_sharpe", math.nan, lim, False, "undefined: the hold-out returns do not vary (no trades)")
     v = deflated_sharpe_ratio(r, n_trials=n, sharpe_variance=1 / len(r))
@@ -207,12 +155,13 @@ def check_dsr(g:GateInput) -> dict:
 
 def check_pbo(g:GateInput) -> dict:
     "Probability of backtest overfitting over the configurations' CPCV returns at most `gate_max_pbo`"
-    m, lim = g.evidence.trial_returns, g.settings.gate_max_pbo
+    m, lim, n = g.evidence.trial_returns, g.settings.gate_max_pbo, int(g.evidence.n_trials)
     if m is None or m.shape[1] < 2 or len(m) < 4:
         return _row("pbo", math.nan, lim, False, "no out-of-sample returns per configuration (CPCV paths) were logged: overfitting not ruled out")
     res = probability_of_backtest_overfitting(m, n_splits=min(16, len(m) // 4 * 2))
+    part = f" (of {n} trials: the time budget ran out)" if m.shape[1] < n else ""
     return _row("pbo", res.pbo, lim, res.pbo <= lim, f"in-sample winner below the out-of-sample median in {res.pbo:.0%} of {res.n_combinations} "
-                f"splits of {m.shape[1]} configurations ({'within' if res.pbo <= lim else 'beyond'} {lim:.0%})")
+                f"splits of {m.shape[1]} configurations{part} ({'within' if res.pbo <= lim else 'beyond'} {lim:.0%})")
 
 # %% ../nbs/60_registry.ipynb #2de7e134
 def check_drift(g:GateInput) -> dict:
@@ -231,8 +180,8 @@ def check_champion(g:GateInput) -> dict:
     a, b = g.score["log_loss"], g.champion_score["log_loss"]
     return _row("beats_champion", a - b, 0.0, a < b, f"log-loss {a:.4f} vs champion (version {g.champion}) {b:.4f} on the same window ({a - b:+.4f})")
 
-GATE_CHECKS: list[Callable[[GateInput], dict]] = [check_log_loss, check_sharpe, check_drawdown, check_trades, check_degradation,
-                                                  check_dsr, check_pbo, check_drift, check_champion]
+GATE_CHECKS: list[Callable[[GateInput], dict|list[dict]]] = [check_edge, check_sharpe, check_drawdown, check_trades, check_degradation,
+                                                             check_dsr, check_pbo, check_drift, check_champion]
 
 # %% ../nbs/60_registry.ipynb #2ee70667
 def gate_report(evidence:GateEvidence, # The challenger's evidence
@@ -240,10 +189,10 @@ def gate_report(evidence:GateEvidence, # The challenger's evidence
                 score:dict|None=None, # The challenger's `score_window` on its hold-out
                 champion_score:dict|None=None, # The champion's on the same window (None: no champion)
                 champion:int|None=None, version:int|None=None, # Versions, for the report
-                checks:Iterable[Callable[[GateInput], dict]]|None=None) -> GateReport: # Checks to run (default: `GATE_CHECKS`)
+                checks:Iterable[Callable[[GateInput], dict|list[dict]]]|None=None) -> GateReport: # Checks to run (default: `GATE_CHECKS`)
     "Run the gate's checks on `evidence`; the report passes when every check does"
     g = GateInput(evidence, settings or get_settings(), score, champion_score, champion)
-    rows = [c(g) for c in (GATE_CHECKS if checks is None else checks)]
+    rows = [r for c in (GATE_CHECKS if checks is None else checks) for r in (lambda out: out if isinstance(out, list) else [out])(c(g))]
     return GateReport(pd.DataFrame(rows, columns=["name", "value", "limit", "passed", "reason"]), version, champion)
 
 # %% ../nbs/60_registry.ipynb #2b38e2d4
@@ -251,47 +200,18 @@ CLASSES = (-1, 0, 1)
 
 def score_window(model, # Anything with `predict(bars)` -> frame with p_down p_flat p_up signal (e.g. a loaded pyfunc)
                  evidence:GateEvidence) -> dict: # Evidence holding `holdout_input` and `holdout_labels`
-    "Log-loss and trade returns of `model` on the evidence's resolved hold-out events"
+    "Log-loss, class probabilities (`proba`) and net trade returns (`net`) of `model` on the evidence's resolved hold-out events"
     lab, x = evidence.holdout_labels, evidence.holdout_input
     if lab is None or x is None: raise ParameterError("has no hold-out input and labels to score a model on", field="evidence")
     out = model.predict(x)
     missing = lab.index.difference(out.index)
     if len(missing): raise ParameterError(f"gave no prediction for {len(missing)} hold-out event(s), first {missing[0]}", field="model")
     o = out.loc[lab.index]
-    p = np.column_stack([o[c].to_numpy(dtype=float) if c in o else np.zeros(len(o)) for c in ("p_down", "p_flat", "p_up")])
-    sig = o["signal"].to_numpy(dtype=float)
-    net = sig * lab["ret"].to_numpy() - np.abs(sig) * round_trip_cost(evidence.fees, evidence.slippage)
-    traded = sig != 0
-    return {"log_loss": float(log_loss(lab["label"], p, sample_weight=lab["weight"], labels=list(CLASSES))),
-            "trades": int(traded.sum()), "mean_net": float(net[traded].mean()) if traded.any() else math.nan}
-
-# %% ../nbs/60_registry.ipynb #f7aa02d2
-def _argmax_signal(p:pd.DataFrame) -> pd.Series:
-    "The most probable class of each row"
-    return pd.Series(np.asarray(p.columns)[p.to_numpy().argmax(1)], index=p.index)
-
-def cpcv_trial_returns(estimator, # Unfitted sklearn classifier
-                       configs:list[dict], # Parameters of each configuration (`estimator.set_params`)
-                       X:pd.DataFrame, y:pd.Series, t1:pd.Series, ret:pd.Series, # Training events: features, labels, label ends, returns
-                       sample_weight:pd.Series|None=None, # Per-event weights for fitting
-                       n_groups:int=6, n_test_groups:int=2, embargo:float=0.01, # The CPCV scheme
-                       fees:float=0.001, slippage:float=0.0005, # Per side
-                       signal:Callable[[pd.DataFrame], pd.Series]=_argmax_signal) -> pd.DataFrame: # Probabilities -> -1/0/1
-    "Net out-of-sample return of every configuration at every event, averaged over the CPCV paths: events x configurations"
-    if len(configs) < 2: raise ParameterError(f"needs at least 2 configurations, got {len(configs)}", field="configs")
-    for nm, v in (("y", y), ("t1", t1), ("ret", ret), ("sample_weight", sample_weight)):
-        if v is not None and not v.index.equals(X.index): raise ParameterError("must be indexed like X: the same events in the same order", field=nm)
-    cv, cost = CombinatorialPurgedKFold(n_groups, n_test_groups, t1=t1, embargo=embargo), round_trip_cost(fees, slippage)
-    cols = {}
-    for k, params in enumerate(configs):
-        nets = []
-        for tr, te in cv.split(X):
-            fit_kw = {} if sample_weight is None else {"sample_weight": np.asarray(sample_weight)[tr]}
-            m = clone(estimator).set_params(**params).fit(X.iloc[tr], y.iloc[tr], **fit_kw)
-            s = signal(pd.DataFrame(m.predict_proba(X.iloc[te]), index=X.index[te], columns=m.classes_)).to_numpy(dtype=float)
-            nets.append(s * ret.to_numpy()[te] - np.abs(s) * cost)
-        cols[f"config {k}: {json.dumps(params, sort_keys=True)}"] = cv.assemble_paths(nets).mean(axis=1)
-    return pd.DataFrame(cols, index=X.index)
+    proba = pd.DataFrame({c: o[k].to_numpy(dtype=float) if k in o else np.zeros(len(o)) for c, k in zip(CLASSES, ("p_down", "p_flat", "p_up"))},
+                         index=lab.index)
+    net = trade_returns(o["signal"].astype(np.int64), lab["ret"], evidence.fees, evidence.slippage)[o["signal"].to_numpy() != 0]
+    return {"log_loss": float(log_loss(lab["label"], proba.to_numpy(), sample_weight=lab["weight"], labels=list(CLASSES))),
+            "trades": len(net), "mean_net": float(net.mean()) if len(net) else math.nan, "proba": proba, "net": net}
 
 # %% ../nbs/60_registry.ipynb #d30c400b
 ALIASES = ("challenger", "champion")

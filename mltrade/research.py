@@ -21,6 +21,7 @@ from .data.sources import load_bars, load_funding
 from .features.pipeline import FEATURE_GROUPS, build_features
 from .labels import cusum_events, ewm_volatility, sample_weights, triple_barrier_labels
 from .signal import MODEL_KINDS, SignalModel, TrainedSignal, train_signal_model
+from .tracking import log_research
 
 # %% auto #0
 __all__ = ['ResearchConfig', 'research_labels', 'holdout_split', 'event_positions', 'research_funding', 'ResearchResult',
@@ -158,6 +159,7 @@ class ResearchResult:
     seconds: dict                       # wall time per stage
     funding: pd.Series|None = None      # funding rates the backtest paid (perpetuals); None for spot
     holdout_quality: dict = dataclasses.field(default_factory=dict)  # probability metrics on the resolved hold-out events
+    mlflow_run_id: str|None = None      # the MLflow run it was logged as (None: not tracked)
 
     def summary(self) -> dict:
         "The run's measurements as one JSON-ready record (`research_summary`)"
@@ -203,8 +205,11 @@ def run_research(config:ResearchConfig|None=None, # The run's choices (default: 
                  bars:pd.DataFrame|None=None, # Bars to use instead of loading `config.symbol` (validated here, as the loaders do)
                  storage=None, # Optuna storage for the tuning study (default: SQLite under the settings' home)
                  funding:pd.Series|pd.DataFrame|None=None, # Funding rates of perpetual bars (default: a sample's own; see `research_funding`)
+                 track:bool|None=None, # Log the run to MLflow (`tracking.log_research`; default: the `track` setting)
+                 report_dir:str|Path|None=None, # Where a tracked run writes its report (default: reports_dir/SYMBOL/interval/run_id)
                  **overrides) -> ResearchResult: # `ResearchConfig` fields to override
-    "Load, featurise, label, tune and calibrate on the training period, and backtest the hold-out at T+1"
+    "Load, featurise, label, tune and calibrate on the training period, backtest the hold-out at T+1, and log the run to MLflow"
+    track = check_bool("track", get_settings().track if track is None else track)
     cfg = dataclasses.replace(config or ResearchConfig(), **overrides) if overrides else (config or ResearchConfig())
     log, secs, t = get_logger(__name__), {}, time.perf_counter()
     def lap(name):
@@ -229,8 +234,10 @@ def run_research(config:ResearchConfig|None=None, # The run's choices (default: 
     signals, result = _holdout_backtest(bars, proba, test, trained, cfg, test_start, rates)
     quality = _holdout_quality(bars, test, proba)
     lap("backtest")
-    return ResearchResult(cfg, current_run_id() or new_run_id(), bars, features, labels, test_start, train, trained, trained.signal_model(features),
-                          signals, result, secs, funding=rates, holdout_quality=quality)
+    res = ResearchResult(cfg, current_run_id() or new_run_id(), bars, features, labels, test_start, train, trained, trained.signal_model(features),
+                         signals, result, secs, funding=rates, holdout_quality=quality)
+    if track: log_research(res, report_dir=report_dir, storage=storage)
+    return res
 
 # %% ../nbs/55_research.ipynb #8af39a50
 def _jsonable(x):
@@ -277,7 +284,7 @@ def research_summary(self:ResearchResult) -> dict:
                 "thresholds fit on the same out-of-fold predictions (optimistic; the hold-out is the honest figure)")
     oof_ll = tr.study.best_value if tr.study else float(tr.metrics.loc["raw out-of-fold", "log_loss"])
     return _jsonable({
-        "run_id": self.run_id, "headline": headline, "config": self.config.to_dict(), "seconds": self.seconds,
+        "run_id": self.run_id, "headline": headline, "mlflow_run_id": self.mlflow_run_id, "config": self.config.to_dict(), "seconds": self.seconds,
         "data": {"rows": len(self.bars), "start": self.bars.index[0], "end": self.bars.index[-1], "source": self.bars.attrs.get("source"),
                  "origin": self.bars.attrs.get("origin"), "features": self.features.shape[1], "feature_rows": len(self.features)},
         "labels": {"events": len(self.labels), "unresolved": int(self.labels["label"].isna().sum()), "train_events": len(self.train_labels),

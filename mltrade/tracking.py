@@ -8,8 +8,9 @@ Docs: https://mltrade.github.io/mltrade/tracking.html.md"""
 from __future__ import annotations
 import contextlib, dataclasses, getpass, hashlib, json, math, os, re, shutil, subprocess, tempfile, threading, time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
+import joblib
 import mlflow
 import numpy as np
 import optuna
@@ -18,21 +19,29 @@ import plotly.graph_objects as go
 import requests
 from mlflow import MlflowClient
 from mlflow.entities import Metric, Param
+from mlflow.models import ModelSignature
 from mlflow.pyfunc import PythonModel
+from mlflow.types import ColSpec, Schema
+from scipy import stats
 
 import mltrade
-from .calibration import double_threshold, probability_metrics, reliability_diagram, trade_returns, up_down
-from .core import FetchError, ParameterError, check_int, get_logger, get_settings
-from .data.schema import INTERVALS
+from .calibration import double_threshold, probability_metrics, reliability_diagram, round_trip_cost, trade_returns, up_down
+from .core import FetchError, ParameterError, check_int, check_range, get_logger, get_settings
+from .data.schema import INTERVALS, check_interval
 from .labels import sample_weights
+from .models.base import fit_estimator, predict_rows, tuned_estimator
 from .models.xgb import XGBModel, gain_importance
-from .splits import PurgedKFold
+from .signal import SignalModel
+from .splits import CombinatorialPurgedKFold, PurgedKFold
 
 # %% auto #0
-__all__ = ['HTTP_DEFAULTS', 'tracking_uri', 'is_remote', 'http_defaults', 'TrackingError', 'check_tracking', 'tracking',
-           'experiment_id', 'data_fingerprint', 'code_version', 'RunRecord', 'flatten', 'log_trial', 'log_trials',
-           'TrialCallback', 'pip_requirements', 'log_pyfunc', 'log_record', 'GateEvidence', 'log_evidence',
-           'load_evidence', 'prior_log_loss', 'research_evidence', 'feature_importance', 'research_figures', 'digest',
+__all__ = ['HTTP_DEFAULTS', 'SIGNAL_MODEL_CODE', 'BAR_COLUMNS', 'tracking_uri', 'is_remote', 'http_defaults', 'TrackingError',
+           'check_tracking', 'tracking', 'experiment_id', 'data_fingerprint', 'code_version', 'RunRecord', 'flatten',
+           'log_trial', 'log_trials', 'TrialCallback', 'pip_requirements', 'log_pyfunc', 'bars_from_input',
+           'SignalPyfunc', 'signal_signature', 'signal_example', 'signal_metadata', 'log_signal_model', 'log_record',
+           'GateEvidence', 'log_evidence', 'load_evidence', 'psi', 'effective_size', 'ks_test', 'drift_report',
+           'argmax_signal', 'cpcv_trial_returns', 'model_name', 'prior_log_loss', 'research_configs',
+           'research_trial_returns', 'research_evidence', 'feature_importance', 'research_figures', 'digest',
            'storage_name', 'research_record', 'log_research']
 
 # %% ../nbs/56_tracking.ipynb #61f4fe27
@@ -46,10 +55,11 @@ def is_remote(uri:str) -> bool: # Tracking URI
 
 # %% ../nbs/56_tracking.ipynb #5069a537
 HTTP_DEFAULTS = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2", "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
-                 "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER": "0.5", "MLFLOW_HTTP_REQUEST_TIMEOUT": "5"}
+                 "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER": "0.5", "MLFLOW_HTTP_REQUEST_TIMEOUT": "5", "MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT": "true",
+                 "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false"}
 
 def http_defaults() -> dict[str, str]:
-    "Set mltrade's MLflow HTTP retry and timeout defaults where the environment has none; return the values in force"
+    "Set mltrade's MLflow client defaults (HTTP retries and timeout, no run links printed) where the environment has none; return them"
     for k, v in HTTP_DEFAULTS.items(): os.environ.setdefault(k, v)
     return {k: os.environ[k] for k in HTTP_DEFAULTS}
 
@@ -85,10 +95,13 @@ def check_tracking(uri:str|None=None, # Tracking URI (default: `tracking_uri()`)
 def tracking(uri:str|None=None) -> Iterator[str]: # Tracking URI (default: `tracking_uri()`)
     "Within this block MLflow's fluent API logs to `uri` (checked first); the previous URI is restored after"
     uri = check_tracking(uri)
-    before = mlflow.get_tracking_uri()
+    before, env = mlflow.get_tracking_uri(), os.environ.get("MLFLOW_TRACKING_URI")
     mlflow.set_tracking_uri(uri)
     try: yield uri
-    finally: mlflow.set_tracking_uri(before)
+    finally:
+        mlflow.set_tracking_uri(before)
+        if env is None: os.environ.pop("MLFLOW_TRACKING_URI", None)
+        else: os.environ["MLFLOW_TRACKING_URI"] = env
 
 def experiment_id(name:str="mltrade", # Experiment name
                   uri:str|None=None) -> str: # Tracking URI (default: `tracking_uri()`)
@@ -143,10 +156,10 @@ class RunRecord:
     metrics: dict = dataclasses.field(default_factory=dict)     # flat: name -> finite number (others are skipped)
     files: dict = dataclasses.field(default_factory=dict)       # artifact path -> a local file or folder (a Path), or str/bytes content
     figures: dict = dataclasses.field(default_factory=dict)     # title -> plotly figure, all in one self-contained `figures.html`
-    study: optuna.Study|None = None                             # each trial becomes a child run
-    model: Any = None                                           # a `PythonModel`, logged as `model` (see `log_pyfunc`)
+    studies: dict = dataclasses.field(default_factory=dict)     # name -> Optuna study; each trial becomes a child run
+    model: Any = None                                           # a `SignalModel` or a `PythonModel`, logged as the pyfunc `model`
     model_metadata: dict = dataclasses.field(default_factory=dict)  # pyfunc metadata, e.g. {"min_bars": 250}
-    input_example: Any = None                                   # model input example (gives the signature)
+    input_example: Any = None                                   # model input example (for a `SignalModel`: bars it was trained on)
     evidence: Any = None                                        # `GateEvidence`, logged under `gate/`
 
 def flatten(d:dict, # Nested dictionaries
@@ -225,20 +238,87 @@ def pip_requirements() -> list[str]:
 
 def log_pyfunc(client:MlflowClient, # Client of the tracking store
                run_id:str, # Run to log into
-               python_model:PythonModel, # The model
+               python_model:PythonModel|str|Path, # The model, or the path of a models-from-code file that builds it
                metadata:dict|None=None, # Stored in the MLmodel file, e.g. {"min_bars": 250}
-               input_example:Any=None, # An input example (MLflow infers the signature from it)
-               name:str="model") -> str: # Folder of the model in the run's artifacts
+               input_example:Any=None, # An input example (MLflow infers the signature from it unless `signature` is given)
+               name:str="model", # Folder of the model in the run's artifacts
+               artifacts:dict|None=None, # Name -> local file the model reads at load time (`context.artifacts`)
+               signature:ModelSignature|None=None) -> str: # Input and output schema
     "Save `python_model` as a pyfunc into run `run_id`, tag the run with its URI, return the URI"
-    if not isinstance(python_model, PythonModel):
-        raise ParameterError(f"must be a mlflow.pyfunc.PythonModel, got {type(python_model).__name__}", field="python_model")
+    if not isinstance(python_model, (PythonModel, str, Path)):
+        raise ParameterError(f"must be a mlflow.pyfunc.PythonModel or the path of its code, got {type(python_model).__name__}", field="python_model")
     with tempfile.TemporaryDirectory() as d:
-        mlflow.pyfunc.save_model(Path(d)/name, python_model=python_model, metadata=metadata or None, input_example=input_example,
+        mlflow.pyfunc.save_model(Path(d)/name, python_model=python_model if isinstance(python_model, PythonModel) else str(python_model),
+                                 artifacts=artifacts, metadata=metadata or None, input_example=input_example, signature=signature,
                                  pip_requirements=pip_requirements())
         client.log_artifacts(run_id, str(Path(d)/name), artifact_path=name)
     uri = f"runs:/{run_id}/{name}"
     client.set_tag(run_id, "mltrade.model_uri", uri)
     return uri
+
+# %% ../nbs/56_tracking.ipynb #21fdeba2
+SIGNAL_MODEL_CODE = '''"mltrade's signal model as an MLflow pyfunc (models from code): the fitted SignalModel is the artifact `signal_model`"
+import mlflow
+from mltrade.tracking import SignalPyfunc
+mlflow.models.set_model(SignalPyfunc())
+'''
+
+def bars_from_input(model_input:pd.DataFrame) -> pd.DataFrame: # Bars indexed by open time, or with an `open_time` column
+    "The bars of a pyfunc input, indexed by open time: as given, or from an `open_time` column (epoch ms or datetimes)"
+    if not isinstance(model_input, pd.DataFrame): raise ParameterError(f"must be a DataFrame of bars, got {type(model_input).__name__}", field="bars")
+    if "open_time" not in model_input.columns: return model_input
+    t = model_input["open_time"]
+    idx = pd.to_datetime(t, unit="ms", utc=True) if pd.api.types.is_numeric_dtype(t) else pd.to_datetime(t, utc=True)
+    return model_input.drop(columns="open_time").set_axis(pd.DatetimeIndex(idx, name="open_time"))
+
+class SignalPyfunc(PythonModel):
+    "The pyfunc of a fitted `SignalModel` (the artifact `signal_model`): `predict(bars)` -> p_down p_flat p_up signal size per bar"
+    def load_context(self, context): self.signal_model = joblib.load(context.artifacts["signal_model"])
+    def predict(self, context, model_input:pd.DataFrame, params=None) -> pd.DataFrame: return self.signal_model.predict(bars_from_input(model_input))
+
+# %% ../nbs/56_tracking.ipynb #2002449e
+BAR_COLUMNS = ("open", "high", "low", "close", "volume")
+
+def signal_signature(bars:pd.DataFrame) -> ModelSignature: # Bars like the model's training bars
+    "Input: optional `open_time` (epoch ms), the OHLCV columns, the bars' other columns (optional); output: p_down p_flat p_up signal size"
+    extra = [str(c) for c in bars.columns if c not in BAR_COLUMNS and c != "open_time"]
+    inputs = Schema([ColSpec("long", "open_time", required=False), *(ColSpec("double", c) for c in BAR_COLUMNS),
+                     *(ColSpec("double", c, required=False) for c in extra)])
+    outputs = Schema([ColSpec("double", "p_down"), ColSpec("double", "p_flat"), ColSpec("double", "p_up"), ColSpec("long", "signal"),
+                      ColSpec("double", "size")])
+    return ModelSignature(inputs, outputs)
+
+def signal_example(signal_model:SignalModel, # The model
+                   bars:pd.DataFrame) -> pd.DataFrame: # Bars indexed by open time (e.g. the training period's)
+    "The last `min_bars` bars with their open time as an `open_time` column of epoch milliseconds"
+    ex = bars.iloc[-signal_model.min_bars:]
+    ms = (ex.index - pd.Timestamp(0, tz="UTC")) // pd.Timedelta("1ms")
+    return ex.reset_index(drop=True).assign(open_time=np.asarray(ms, dtype=np.int64))[["open_time", *ex.columns]]
+
+def signal_metadata(signal_model:SignalModel) -> dict:
+    "What the MLmodel file records about a signal model: min_bars, interval, symbol, kind, feature groups, classes, thresholds, sizing"
+    sm = signal_model
+    return {"min_bars": sm.min_bars, "interval": sm.interval, "symbol": sm.symbol, "kind": sm.kind, "feature_groups": list(sm.feature_groups),
+            "classes": list(sm.classes), "t_long": float(sm.t_long), "t_short": float(sm.t_short), "sizing": dataclasses.asdict(sm.sizing),
+            "outputs": ["p_down", "p_flat", "p_up", "signal", "size"]}
+
+# %% ../nbs/56_tracking.ipynb #b0b43743
+def log_signal_model(client:MlflowClient, # Client of the tracking store
+                     run_id:str, # Run to log into
+                     signal_model:SignalModel, # The fitted inference path
+                     bars:pd.DataFrame, # Bars like the training bars (at least `min_bars`): the input example and the signature
+                     metadata:dict|None=None, # More metadata (the research run adds its configuration)
+                     name:str="model") -> str: # Folder of the model in the run's artifacts
+    "Log `signal_model` into run `run_id` as a models-from-code pyfunc with a signature, an input example and `min_bars`; return its URI"
+    if not isinstance(signal_model, SignalModel): raise ParameterError(f"must be a SignalModel, got {type(signal_model).__name__}", field="signal_model")
+    if not isinstance(bars, pd.DataFrame) or len(bars) < signal_model.min_bars:
+        raise ParameterError(f"must be a frame of at least min_bars={signal_model.min_bars} bars for the input example", field="bars")
+    with tempfile.TemporaryDirectory() as d:
+        code, fitted = Path(d)/"signal_model.py", Path(d)/"signal_model.joblib"
+        code.write_text(SIGNAL_MODEL_CODE)
+        joblib.dump(signal_model, fitted)
+        return log_pyfunc(client, run_id, code, {**signal_metadata(signal_model), **(metadata or {})}, signal_example(signal_model, bars), name,
+                          {"signal_model": str(fitted)}, signal_signature(bars))
 
 # %% ../nbs/56_tracking.ipynb #caa81aa0
 def _write_files(files:dict, figures:dict, d:Path) -> None:
@@ -262,7 +342,8 @@ def _log_contents(client:MlflowClient, run_id:str, rec:RunRecord) -> None:
     with tempfile.TemporaryDirectory() as d:
         _write_files(rec.files, rec.figures, Path(d))
         if any(Path(d).iterdir()): client.log_artifacts(run_id, d)
-    if rec.model is not None: log_pyfunc(client, run_id, rec.model, rec.model_metadata, rec.input_example)
+    if isinstance(rec.model, SignalModel): log_signal_model(client, run_id, rec.model, rec.input_example, rec.model_metadata)
+    elif rec.model is not None: log_pyfunc(client, run_id, rec.model, rec.model_metadata, rec.input_example)
     if rec.evidence is not None: log_evidence(client, run_id, rec.evidence)
 
 # %% ../nbs/56_tracking.ipynb #2e96a4ba
@@ -277,7 +358,7 @@ def log_record(rec:RunRecord, # What to log
     rid = client.create_run(eid, run_name=rec.name, tags=tags).info.run_id
     try:
         _log_contents(client, rid, rec)
-        if rec.study is not None: log_trials(client, eid, rec.study, rid)
+        for study in rec.studies.values(): log_trials(client, eid, study, rid)
         client.set_tag(rid, "mltrade.complete", "true")
         client.set_terminated(rid, "FINISHED")
     except BaseException as e:
@@ -309,6 +390,7 @@ class GateEvidence:
     holdout_labels: pd.DataFrame|None = None # resolved hold-out events: `label`, `ret`, `weight`
     fees: float = 0.001                      # per side, for scoring trades
     slippage: float = 0.0005                 # per side
+    class_prior: dict|None = None            # class -> its (weighted) share of the training labels: the no-skill probabilities
 
 _EVIDENCE_TABLES = ("returns", "is_trade_returns", "oos_trade_returns", "reference", "recent", "trial_returns", "holdout_input", "holdout_labels")
 
@@ -339,12 +421,116 @@ def load_evidence(run_id:str, # Run whose evidence to read
                                  field="run_id") from None
         kw: dict[str, Any] = json.loads((g/"evidence.json").read_text())
         for k in ("holdout_start", "holdout_end"): kw[k] = pd.Timestamp(kw[k])
+        if kw.get("class_prior") is not None: kw["class_prior"] = {int(k): float(v) for k, v in kw["class_prior"].items()}
         for name in _EVIDENCE_TABLES:
             p = g/f"{name}.parquet"
             if p.exists():
                 t = pd.read_parquet(p)
                 kw[name] = t[name] if name in ("returns", "is_trade_returns", "oos_trade_returns") else t
     return GateEvidence(**kw)
+
+# %% ../nbs/56_tracking.ipynb #3d32987d
+def _bin_shares(ref:np.ndarray, x:np.ndarray, bins:int) -> np.ndarray:
+    "Share of `x` in each decile-style bin of `ref` (finite values), plus a last bin for non-finite values"
+    fin = np.isfinite(ref)
+    edges = np.unique(np.quantile(ref[fin], np.linspace(0, 1, bins + 1)))
+    ok = np.isfinite(x)
+    if len(edges) == 1: b = (np.sign(x[ok] - edges[0]) + 1).astype(np.int64)            # below, at, above a constant
+    else: b = np.searchsorted(edges[1:-1], x[ok], side="right")
+    n_bins = 3 if len(edges) == 1 else len(edges) - 1
+    counts = np.r_[np.bincount(b, minlength=n_bins), (~ok).sum()]
+    return counts / max(len(x), 1)
+
+def psi(reference, # Reference values (the training rows)
+        recent, # Recent values
+        bins:int=10, # Quantile bins of the reference
+        floor:float=1e-4) -> float: # Smallest share a bin counts with
+    "Population stability index of `recent` against `reference` (NaN when the reference has no finite value)"
+    ref, x = np.asarray(reference, dtype=float), np.asarray(recent, dtype=float)
+    if not np.isfinite(ref).any() or not len(x): return math.nan
+    e, a = (np.maximum(_bin_shares(ref, v, bins), floor) for v in (ref, x))
+    return float(np.sum((a - e) * np.log(a / e)))
+
+# %% ../nbs/56_tracking.ipynb #4d135bf3
+def effective_size(x) -> float: # Values in time order (non-finite ones are dropped)
+    "Effective number of independent values: n(1 - r)/(1 + r), r the lag-one autocorrelation clipped to [0, 0.999]"
+    v = np.asarray(x, dtype=float)
+    v = v[np.isfinite(v)]
+    if len(v) < 3 or not v.std() > 0: return float(len(v))
+    r = float(np.corrcoef(v[:-1], v[1:])[0, 1])
+    r = min(max(r, 0.0), 0.999) if math.isfinite(r) else 0.0
+    return len(v) * (1 - r) / (1 + r)
+
+def ks_test(reference, recent) -> tuple[float, float, float, float]: # Values of each sample in time order
+    "KS statistic and its p-value at the samples' effective sizes, and those sizes: (D, p, n_reference, n_recent)"
+    r, x = np.asarray(reference, dtype=float), np.asarray(recent, dtype=float)
+    fr, fx = r[np.isfinite(r)], x[np.isfinite(x)]
+    if not len(fr) or not len(fx): return math.nan, math.nan, float(len(fr)), float(len(fx))
+    d = float(stats.ks_2samp(fr, fx).statistic)
+    n, m = effective_size(r), effective_size(x)
+    return d, float(stats.kstwobign.sf(d * math.sqrt(n * m / (n + m)))), n, m
+
+# %% ../nbs/56_tracking.ipynb #8c8d2c7d
+def drift_report(reference:pd.DataFrame, # Training feature rows, in time order
+                 recent:pd.DataFrame, # Feature rows of the recent window (same columns), in time order
+                 psi_limit:float|None=None, # Drifted when PSI is above this (default: the `drift_psi_limit` setting) ...
+                 ks_alpha:float|None=None, # ... and the KS p-value below this (default: `drift_ks_alpha`)
+                 bins:int=10) -> pd.DataFrame: # Quantile bins for PSI
+    "Per feature: psi, ks_stat, ks_pvalue (at effective sizes), those sizes, drifted, and a note where the statistics are undefined"
+    s = get_settings()
+    psi_limit = check_range("psi_limit", s.drift_psi_limit if psi_limit is None else psi_limit, lo=0)
+    ks_alpha = check_range("ks_alpha", s.drift_ks_alpha if ks_alpha is None else ks_alpha, 0, 1)
+    missing = [c for c in reference.columns if c not in recent.columns]
+    if missing: raise ParameterError(f"lacks {len(missing)} reference feature(s), first {missing[:3]}", field="recent")
+    rows = {}
+    for c in reference.columns:
+        r, x = reference[c].to_numpy(dtype=float), recent[c].to_numpy(dtype=float)
+        p = psi(r, x, bins)
+        d, pv, n, m = ks_test(r, x)
+        note = "no finite reference values" if not np.isfinite(r).any() else "no finite recent values" if not np.isfinite(x).any() else ""
+        rows[c] = {"psi": p, "ks_stat": d, "ks_pvalue": pv, "n_reference": n, "n_recent": m,
+                   "drifted": bool(p > psi_limit and pv < ks_alpha), "note": note}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("feature")
+
+# %% ../nbs/56_tracking.ipynb #1dc518d8
+def argmax_signal(p:pd.DataFrame) -> pd.Series: # Class probabilities, columns = classes
+    "The most probable class of each row"
+    return pd.Series(np.asarray(p.columns)[p.to_numpy().argmax(1)], index=p.index)
+
+def cpcv_trial_returns(configs:Mapping[str, Any], # Name -> unfitted classifier, one per configuration
+                       X:pd.DataFrame, y:pd.Series, t1:pd.Series, ret:pd.Series, # Training events: features, labels, label ends, returns
+                       sample_weight:pd.Series|None=None, # Per-event weights for fitting
+                       context:pd.DataFrame|None=None, # Features of every bar, for sequence models
+                       n_groups:int=6, n_test_groups:int=2, embargo:float=0.01, # The CPCV scheme
+                       fees:float=0.001, slippage:float=0.0005, # Per side
+                       signal:Callable[[pd.DataFrame], pd.Series]=argmax_signal, # Probabilities -> -1/0/1
+                       time_budget:float|None=None) -> pd.DataFrame: # Start no configuration after this many seconds (past the second)
+    "Net out-of-sample return of each configuration at every event, averaged over the CPCV paths: events x configurations"
+    if len(configs) < 2: raise ParameterError(f"needs at least 2 configurations, got {len(configs)}", field="configs")
+    for nm, v in (("y", y), ("t1", t1), ("ret", ret), ("sample_weight", sample_weight)):
+        if v is not None and not v.index.equals(X.index): raise ParameterError("must be indexed like X: the same events in the same order", field=nm)
+    if time_budget is not None: check_range("time_budget", time_budget, lo=0)
+    cv, cost = CombinatorialPurgedKFold(n_groups, n_test_groups, t1=t1, embargo=embargo), round_trip_cost(fees, slippage)
+    splits, yy, r = list(cv.split(X)), y.to_numpy(), ret.to_numpy(dtype=float)
+    w, classes, cols, t0 = None if sample_weight is None else sample_weight.to_numpy(dtype=float), np.unique(yy), {}, time.monotonic()
+    for name, est in configs.items():
+        if time_budget is not None and len(cols) >= 2 and time.monotonic() - t0 > time_budget: break
+        nets = []
+        for tr, te in splits:
+            m = fit_estimator(est, X, yy, w, t1, tr, context)
+            p = pd.DataFrame(predict_rows(m, X, te, classes, context), index=X.index[te], columns=classes)
+            s = signal(p).to_numpy(dtype=float)
+            nets.append(s * r[te] - np.abs(s) * cost)
+        cols[str(name)] = cv.assemble_paths(nets).mean(axis=1)
+    return pd.DataFrame(cols, index=X.index)
+
+# %% ../nbs/56_tracking.ipynb #8ceef8b8
+def model_name(symbol:str, # Exchange symbol, e.g. "BTCUSDT"
+               interval:str) -> str: # Bar interval, e.g. "1h"
+    "Registered model name of `symbol` at `interval`: mltrade-<SYMBOL>-<interval>"
+    if not isinstance(symbol, str) or not re.fullmatch(r"[A-Za-z0-9]{2,30}", symbol):
+        raise ParameterError(f"must be 2-30 letters or digits, got {symbol!r}", field="symbol")
+    return f"mltrade-{symbol.upper()}-{check_interval(interval)}"
 
 # %% ../nbs/56_tracking.ipynb #0f97a262
 def prior_log_loss(train_labels:pd.Series, # Training labels
@@ -360,13 +546,41 @@ def prior_log_loss(train_labels:pd.Series, # Training labels
     return float(-(w * np.log(p)).sum() / w.sum())
 
 # %% ../nbs/56_tracking.ipynb #eb2ccd05
+def research_configs(result) -> dict[str, Any]: # A `ResearchResult`
+    "Every configuration the run's studies completed, unfitted, named '<study>:<trial>'"
+    tr = result.trained
+    members = dict(zip((n for n, _ in tr.model.estimators), tr.model.estimators_)) if hasattr(tr.model, "estimators_") else {}
+    out = {}
+    for name, study in tr.studies.items():
+        m = members.get(name.split(":")[0], tr.model)
+        base = getattr(m, "tuned_params_", None)
+        if base is None: continue
+        for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,)):
+            out[f"{name}:{t.number}"] = tuned_estimator(type(m), {**base, **t.params})
+    return out
+
+def research_trial_returns(result, # A `ResearchResult`
+                           time_budget:float|None=None, # Seconds (default: the `pbo_budget_seconds` setting; 0: none computed)
+                           n_groups:int=4, n_test_groups:int=2) -> pd.DataFrame|None: # The CPCV scheme
+    "CPCV returns of the configurations the run's studies tried (`cpcv_trial_returns`), or None when fewer than 2 or no budget"
+    budget = get_settings().pbo_budget_seconds if time_budget is None else check_range("time_budget", time_budget, lo=0)
+    configs = research_configs(result)
+    if budget == 0 or len(configs) < 2: return None
+    cfg, train, feats = result.config, result.train_labels, result.features
+    w = sample_weights(train["t1"], result.bars["close"])
+    return cpcv_trial_returns(configs, feats.loc[train.index], train["label"].astype(np.int64), train["t1"], train["ret"], w,
+                              feats[feats.index < result.test_start], n_groups, n_test_groups, cfg.embargo, cfg.fees, cfg.slippage,
+                              time_budget=budget)
+
+# %% ../nbs/56_tracking.ipynb #362026e4
 def research_evidence(result, # A `ResearchResult`
                       window:int|None=None, # Bars in the recent window for drift (default: the `drift_window` setting)
-                      reference_rows:int=5000, # Most training feature rows kept as the drift reference (a seeded sample)
-                      trial_returns:pd.DataFrame|None=None) -> GateEvidence: # CPCV returns per configuration, when computed
+                      reference_rows:int=5000, # Most training-period feature rows kept as the drift reference (a seeded sample)
+                      trial_returns:pd.DataFrame|None=None, # CPCV returns per configuration (default: `research_trial_returns`)
+                      time_budget:float|None=None) -> GateEvidence: # Seconds for computing them (default: `pbo_budget_seconds`)
     "The promotion gate's evidence for a research run"
     window = check_int("window", window if window is not None else get_settings().drift_window, lo=10)
-    cfg, tr, close = result.config, result.trained, result.bars["close"]
+    cfg, tr, bars, close = result.config, result.trained, result.bars, result.bars["close"]
     train = result.train_labels
     done = result.labels.loc[result.signals.index]
     done = done[done["label"].notna()]
@@ -375,14 +589,17 @@ def research_evidence(result, # A `ResearchResult`
     is_net = trade_returns(is_sig, train.loc[is_sig.index, "ret"], cfg.fees, cfg.slippage)[is_sig != 0]
     oos_sig = result.signals.loc[done.index, "signal"]
     oos_net = trade_returns(oos_sig, done["ret"], cfg.fees, cfg.slippage)[oos_sig != 0]
-    ref = result.features.loc[train.index]
+    ref = result.features[result.features.index < result.test_start]
     if len(ref) > reference_rows: ref = ref.sample(reference_rows, random_state=cfg.seed).sort_index()
     hold = result.backtest.returns["strategy"]
+    first = max(0, int(bars.index.get_indexer([result.test_start])[0]) - result.signal_model.min_bars + 1)
+    prior = (w_train.groupby(train["label"].astype(np.int64).to_numpy()).sum() / w_train.sum()).to_dict()
+    trials = trial_returns if trial_returns is not None else research_trial_returns(result, time_budget)
     return GateEvidence(hold.index[0], hold.index[-1], float(result.holdout_quality.get("log_loss", math.nan)),
                         prior_log_loss(train["label"], w_train, done["label"], w_done), hold.rename("returns"),
-                        int(result.backtest.metrics.loc["strategy", "n_trades"]), is_net, oos_net, len(tr.study.trials), ref,
-                        result.features.iloc[-window:], trial_returns, result.bars,
-                        done[["label", "ret"]].assign(weight=w_done), cfg.fees, cfg.slippage)
+                        int(result.backtest.metrics.loc["strategy", "n_trades"]), is_net, oos_net, tr.n_trials, ref,
+                        result.features.iloc[-window:], trials, bars.iloc[first:],
+                        done[["label", "ret"]].assign(weight=w_done), cfg.fees, cfg.slippage, {int(k): float(v) for k, v in prior.items()})
 
 # %% ../nbs/56_tracking.ipynb #58f378e9
 def feature_importance(model) -> pd.Series|None: # A fitted model
@@ -439,28 +656,34 @@ def _fold_metrics(result) -> dict:
 def research_record(result, # A `ResearchResult`
                     report_dir:str|Path|None=None, # Its saved report folder, attached as `report/`
                     storage=None, # The Optuna storage the study used (as given to `run_research`)
-                    model:PythonModel|None=None, # The pyfunc to log as the run's model
-                    model_metadata:dict|None=None, # Its metadata, e.g. {"min_bars": 250}
+                    model:SignalModel|PythonModel|None=None, # The model to log (default: the run's `signal_model`)
+                    model_metadata:dict|None=None, # More pyfunc metadata (a signal model records `min_bars` and the run's configuration)
                     evidence:GateEvidence|None=None) -> RunRecord: # Gate evidence (default: `research_evidence(result)`)
     "Everything a research run logs, as a `RunRecord`"
     cfg, tr, s = result.config, result.trained, result.summary()
-    fp, code, n = data_fingerprint(result.bars), code_version(), len(tr.study.trials)
+    fp, code, n = data_fingerprint(result.bars), code_version(), tr.n_trials
+    studies = {k: st.study_name for k, st in tr.studies.items()}
     features = {"groups": list(cfg.feature_groups), "columns": [str(c) for c in result.features.columns]}
     labels = {k: cfg.to_dict()[k] for k in ("vol_span", "cusum_k", "max_holding", "pt_sl")}
     ev = evidence if evidence is not None else research_evidence(result)
     tags = {"mltrade.kind": "research", "mltrade.symbol": cfg.symbol, "mltrade.interval": cfg.interval, "mltrade.run_id": result.run_id,
             "mltrade.data_sha256": fp["sha256"], "mltrade.version": code["mltrade"], "mltrade.git_commit": code["git_commit"] or "",
-            "mltrade.feature_hash": digest(features), "mltrade.label_hash": digest(labels), "optuna.study": tr.study.study_name}
-    params = {**cfg.to_dict(), "data": fp, "code": code, "optuna": {"study": tr.study.study_name, "storage": storage_name(storage), "trials": n}}
+            "mltrade.feature_hash": digest(features), "mltrade.label_hash": digest(labels), "mltrade.model_kind": tr.kind,
+            "optuna.study": ",".join(studies.values())}
+    params = {**cfg.to_dict(), "data": fp, "code": code,
+              "optuna": {"study": ",".join(studies.values()), "studies": studies, "storage": storage_name(storage), "trials": n}}
     perf = s["holdout_performance"]
     metrics = {"holdout": {**s["holdout_probability_quality"], "prior_log_loss": ev.prior_log_loss, **perf["strategy"],
                            "buy_and_hold": perf["buy_and_hold"], "trading": tr.trading},
                "cv_selection_biased": {**{_key(k): v for k, v in tr.metrics.drop(columns="used").to_dict(orient="index").items()},
                                        **_fold_metrics(result)},
-               "optuna": {"trials": n, "best_value": tr.study.best_value}, "seconds": s["seconds"]}
+               "optuna": {"trials": n, **({"best_value": tr.study.best_value} if tr.study is not None else {})}, "seconds": s["seconds"],
+               "gate": {"configurations_on_cpcv": 0 if ev.trial_returns is None else ev.trial_returns.shape[1]}}
     files = {"features.json": json.dumps(features, indent=1), **({"report": Path(report_dir)} if report_dir else {})}
-    return RunRecord(f"{cfg.symbol} {cfg.interval} {result.run_id}", tags, params, metrics, files, research_figures(result), tr.study,
-                     model, model_metadata or {}, None, ev)
+    model = result.signal_model if model is None else model
+    meta = {"research_run_id": result.run_id, "research_config": cfg.to_dict(), "trading": tr.trading} if isinstance(model, SignalModel) else {}
+    return RunRecord(f"{cfg.symbol} {cfg.interval} {result.run_id}", tags, params, metrics, files, research_figures(result), dict(tr.studies),
+                     model, {**meta, **(model_metadata or {})}, result.bars[result.bars.index < result.test_start], ev)
 
 # %% ../nbs/56_tracking.ipynb #062a4f52
 def log_research(result, # A `ResearchResult`
@@ -468,8 +691,17 @@ def log_research(result, # A `ResearchResult`
                  uri:str|None=None, # Tracking URI (default: `tracking_uri()`)
                  report_dir:str|Path|None=None, # Where the report goes (default: the result's own default folder)
                  storage=None, # The Optuna storage the study used (recorded by name)
-                 model:PythonModel|None=None, # The pyfunc to log as the run's model
-                 model_metadata:dict|None=None) -> str: # Its metadata, e.g. {"min_bars": 250}
-    "Save the run's report, then log the run to MLflow (complete, or FAILED); return the MLflow run id"
+                 model:SignalModel|PythonModel|None=None, # The model to log (default: the run's `signal_model`)
+                 model_metadata:dict|None=None) -> str: # More pyfunc metadata
+    "Save the run's report, log the run to MLflow (complete, or FAILED), record its run id in the result and the report; return it"
+    result.mlflow_run_id = None
     d = result.save(report_dir)
-    return log_record(research_record(result, d, storage, model, model_metadata), experiment, uri)
+    try:
+        uri = check_tracking(uri)                                 # first: seconds, not the record's minutes, when the store is down
+        rid = log_record(research_record(result, d, storage, model, model_metadata), experiment, uri)
+    except TrackingError as e:
+        raise TrackingError(f"{str(e).removeprefix('mlflow_uri: ')}; the run's report is in {d} (the run is not logged)", field="mlflow_uri",
+                            report=str(d), **e.context) from e
+    result.mlflow_run_id = rid
+    result.save(d)
+    return rid
