@@ -40,16 +40,16 @@ from .tracking import TrackingError, check_tracking, tracking, tracking_uri
 
 # %% auto #0
 __all__ = ['PAGES', 'SAMPLE_RUNS', 'RUN_METRICS', 'RUN_COLUMNS', 'VERSION_COLUMNS', 'MODEL_COLUMNS', 'REPORT_COLUMNS',
-           'CATALOG_COLUMNS', 'LAYOUT', 'PAPER_TABLES', 'CSS', 'METRIC_COLUMNS', 'TUNE_COLUMNS', 'Stores',
-           'settings_environment', 'write_paper_db', 'sample_stores', 'store_problem', 'research_runs', 'run_details',
-           'model_versions', 'registered_models', 'report_folders', 'Report', 'load_report', 'catalog', 'run_report',
-           'equity_returns', 'range_metrics', 'rolling_sharpe', 'monthly_returns', 'figure_widget',
+           'CATALOG_COLUMNS', 'LAYOUT', 'PAPER_TABLES', 'CSS', 'METRIC_COLUMNS', 'TUNE_COLUMNS', 'PAGE_CLASSES',
+           'Stores', 'settings_environment', 'write_paper_db', 'sample_stores', 'store_problem', 'research_runs',
+           'run_details', 'model_versions', 'registered_models', 'report_folders', 'Report', 'load_report', 'catalog',
+           'run_report', 'equity_returns', 'range_metrics', 'rolling_sharpe', 'monthly_returns', 'figure_widget',
            'rolling_sharpe_figure', 'monthly_figure', 'importance_figure', 'shap_figure', 'run_bars', 'ThresholdTuner',
            'run_thresholds', 'signal_model_of', 'event_features', 'training_events', 'permutation_path',
            'purged_permutation', 'read_paper', 'paper_status', 'scrape_metrics', 'note', 'html_table', 'Download',
            'csv_download', 'html_download', 'export_row', 'RunPicker', 'DateRange', 'Page', 'no_runs', 'age',
            'champions_table', 'runs_table', 'runs_figure', 'services_html', 'OverviewPage', 'PerformancePage',
-           'FeaturesPage', 'ThresholdsPage', 'PaperPage', 'compare_runs', 'ExperimentsPage']
+           'FeaturesPage', 'ThresholdsPage', 'PaperPage', 'compare_runs', 'ExperimentsPage', 'index_page']
 
 # %% ../nbs/75_dashboards.ipynb #73531ce2
 PAGES = {"overview": "champions per symbol, gate verdicts and age, the latest runs, paper trader and API status",
@@ -1120,3 +1120,12 @@ def compare(self:ExperimentsPage) -> None:
     fig = go.Figure([go.Scatter(x=v.index, y=v.to_numpy(), name=n, mode="lines") for n, v in eq.items()],
                     layout=dict(title="hold-out equity of A and B", height=360, hovermode="x unified", **LAYOUT))
     self.fig_box.children = [figure_widget(fig)]
+
+# %% ../nbs/75_dashboards.ipynb #7f5ceb86
+PAGE_CLASSES: dict[str, type[Page]] = {"overview": OverviewPage, "performance": PerformancePage, "features": FeaturesPage,
+                                       "thresholds": ThresholdsPage, "paper": PaperPage, "experiments": ExperimentsPage}
+
+def index_page() -> widgets.HTML:
+    "The index of the dashboards: a link to each page with its one-line description"
+    items = "".join(f"<li><a href='{n}.ipynb'><b>{n}</b></a>: {html.escape(d)}</li>" for n, d in PAGES.items())
+    return widgets.HTML(f"{CSS}<h2 style='margin:4px 0'>mltrade dashboards</h2><ul class='mltrade-index'>{items}</ul>")
