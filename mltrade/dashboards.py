@@ -952,14 +952,12 @@ class ThresholdsPage(Page):
         self.fees, self.slippage = slider("fees (bps)", 50, 0.5, ".1f"), slider("slippage (bps)", 50, 0.5, ".1f")
         self.metrics_html, self.timing = widgets.HTML(), widgets.HTML()
         self.metrics = pd.DataFrame()
-        self.fig = figure_widget(go.Figure([go.Scatter(name=n, mode="lines", line=dict(dash=d)) for n, d in
-                                            (("at these thresholds", None), ("the run's thresholds", "dot"), ("buy & hold", "dash"))],
-                                           layout=dict(title="hold-out equity", height=380, hovermode="x unified", **LAYOUT)))
+        self.fig, self.fig_box = go.FigureWidget(), widgets.VBox()          # a new figure per version, drawn with its data
         self.picker.version.observe(lambda _: self.guard(self.select), "value")
         for w in (self.t_long, self.t_short, self.fees, self.slippage): w.observe(lambda _: self.guard(self.update), "value")
         exports = export_row(csv_download("threshold-metrics.csv", lambda: self.metrics), html_download("threshold-equity.html", lambda: self.fig))
         self.body.children = [self.picker, widgets.HBox([widgets.VBox([self.t_long, self.t_short]), widgets.VBox([self.fees, self.slippage])]),
-                              self.timing, self.metrics_html, self.fig, exports]
+                              self.timing, self.metrics_html, self.fig_box, exports]
         self.select()
 
 
@@ -975,8 +973,13 @@ class ThresholdsPage(Page):
         self.busy = True
         try: self.t_long.value, self.t_short.value, self.fees.value, self.slippage.value = tu.t_long, tu.t_short, tu.fees * 1e4, tu.slippage * 1e4
         finally: self.busy = False
-        with self.fig.batch_update():
-            for k, c in ((1, "strategy"), (2, "buy_and_hold")): self.fig.data[k].x, self.fig.data[k].y = eq.index, eq[c].to_numpy()
+        lines = (("at these thresholds", "strategy", None), ("the run's thresholds", "strategy", "dot"), ("buy & hold", "buy_and_hold", "dash"))
+        self.fig.close()           # data given to the constructor: changes made before a FigureWidget is shown never reach the browser
+        at = self.tuner.run(self.t_long.value, self.t_short.value, self.fees.value / 1e4, self.slippage.value / 1e4).equity   # the sliders' values
+        self.fig = go.FigureWidget([go.Scatter(x=eq.index, y=(at if k == 0 else eq)[c].to_numpy(), name=n, mode="lines", line=dict(dash=d))
+                                    for k, (n, c, d) in enumerate(lines)],
+                                   layout=dict(title="hold-out equity", height=380, hovermode="x unified", **LAYOUT))
+        self.fig_box.children = [self.fig]
         self.update()
 
 
