@@ -1,4 +1,5 @@
-"""The dashboards tested in a real browser: one Voila server over a small real store, each page opened in headless Chromium, its charts waited for, a slider moved, a CSV exported, and any page or console error a failure.
+"""The dashboards in a real browser: each page opened in headless Chromium, its charts waited for, a slider moved,
+a CSV exported, and any JavaScript error a failure.
 
 Docs: https://mltrade.github.io/mltrade/browser.html.md"""
 
@@ -13,7 +14,7 @@ from typing import Any, Callable, Iterator
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from .core import MltradeError, ParameterError, check_int
+from .core import MltradeError, check_int
 
 # %% auto #0
 __all__ = ['CHROMIUM_ARGS', 'SKIP_MESSAGE', 'ALLOWED_ERRORS', 'PLOT_SELECTOR', 'PAGE_PLOTS', 'in_thread', 'chromium_path',

@@ -49,7 +49,8 @@ __all__ = ['PAGES', 'SAMPLE_RUNS', 'RUN_METRICS', 'RUN_COLUMNS', 'VERSION_COLUMN
            'purged_permutation', 'read_paper', 'paper_status', 'scrape_metrics', 'note', 'html_table', 'Download',
            'csv_download', 'html_download', 'export_row', 'RunPicker', 'DateRange', 'Page', 'no_runs', 'age',
            'champions_table', 'runs_table', 'runs_figure', 'services_html', 'OverviewPage', 'PerformancePage',
-           'FeaturesPage', 'ThresholdsPage', 'PaperPage', 'compare_runs', 'ExperimentsPage', 'index_page']
+           'FeaturesPage', 'ThresholdsPage', 'PaperPage', 'compare_runs', 'ExperimentsPage', 'index_page',
+           'dashboards_dir']
 
 # %% ../nbs/75_dashboards.ipynb #73531ce2
 PAGES = {"overview": "champions per symbol, gate verdicts and age, the latest runs, paper trader and API status",
@@ -741,7 +742,7 @@ def runs_table(runs:pd.DataFrame) -> pd.DataFrame: # `research_runs` output
 def runs_figure(runs:pd.DataFrame) -> go.Figure: # `research_runs` output (the runs to show)
     "Grouped bars: each run's hold-out Sharpe ratio beside buy-and-hold's over the same bars"
     r = runs.iloc[::-1]
-    x = [f"{t:%m-%d %H:%M} {s} {i}" for t, s, i in zip(r["started"], r["symbol"], r["interval"])]
+    x = [f"{t:%m-%d %H:%M} {s} {i} {rid[-6:]}" for t, s, i, rid in zip(r["started"], r["symbol"], r["interval"], r["run_id"].astype(str))]
     bars = [go.Bar(x=x, y=r[c].to_numpy(dtype=float), name=n) for c, n in (("sharpe", "strategy"), ("bh_sharpe", "buy & hold"))]
     return go.Figure(bars,
                      layout=dict(title="hold-out Sharpe ratio of the latest runs", barmode="group", height=320, **LAYOUT))
@@ -1132,3 +1133,11 @@ def index_page() -> widgets.HTML:
     "The index of the dashboards: a link to each page with its one-line description"
     items = "".join(f"<li><a href='{n}.ipynb'><b>{n}</b></a>: {html.escape(d)}</li>" for n, d in PAGES.items())
     return widgets.HTML(f"{CSS}<h2 style='margin:4px 0'>mltrade dashboards</h2><ul class='mltrade-index'>{items}</ul>")
+
+# %% ../nbs/75_dashboards.ipynb #48f8281b
+def dashboards_dir(root:str|Path|None=None) -> Path: # A folder of dashboard notebooks (default: the checkout's nbs/dashboards)
+    "The folder of dashboard notebooks to serve"
+    d = Path(root).expanduser() if root is not None else Path(__file__).resolve().parent.parent/"nbs"/"dashboards"
+    if not (d/"index.ipynb").exists():
+        raise ParameterError(f"no dashboards in {d} (no index.ipynb): give the folder of mltrade's nbs/dashboards", field="dir")
+    return d.resolve()
