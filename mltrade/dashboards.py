@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, ClassVar
 
 import anywidget
+import mltrade
 import ipywidgets as widgets
 import mlflow
 import numpy as np
@@ -39,18 +40,18 @@ from .splits import PurgedKFold
 from .tracking import TrackingError, check_tracking, tracking, tracking_uri
 
 # %% auto #0
-__all__ = ['PAGES', 'SAMPLE_RUNS', 'RUN_METRICS', 'RUN_COLUMNS', 'VERSION_COLUMNS', 'MODEL_COLUMNS', 'REPORT_COLUMNS',
-           'CATALOG_COLUMNS', 'LAYOUT', 'PAPER_TABLES', 'CSS', 'METRIC_COLUMNS', 'TUNE_COLUMNS', 'PAGE_CLASSES',
-           'Stores', 'settings_environment', 'write_paper_db', 'sample_stores', 'store_problem', 'research_runs',
-           'run_details', 'model_versions', 'registered_models', 'report_folders', 'Report', 'load_report', 'catalog',
-           'run_report', 'equity_returns', 'range_metrics', 'rolling_sharpe', 'monthly_returns', 'figure_widget',
-           'rolling_sharpe_figure', 'monthly_figure', 'importance_figure', 'shap_figure', 'run_bars', 'ThresholdTuner',
-           'run_thresholds', 'signal_model_of', 'event_features', 'training_events', 'permutation_path',
-           'purged_permutation', 'read_paper', 'paper_status', 'scrape_metrics', 'note', 'html_table', 'Download',
-           'csv_download', 'html_download', 'export_row', 'RunPicker', 'DateRange', 'Page', 'no_runs', 'age',
-           'champions_table', 'runs_table', 'runs_figure', 'services_html', 'OverviewPage', 'PerformancePage',
-           'FeaturesPage', 'ThresholdsPage', 'PaperPage', 'compare_runs', 'ExperimentsPage', 'index_page',
-           'dashboards_dir']
+__all__ = ['PAGES', 'SAMPLE_BUDGET', 'SAMPLE_RUNS', 'RUN_METRICS', 'RUN_COLUMNS', 'VERSION_COLUMNS', 'MODEL_COLUMNS',
+           'REPORT_COLUMNS', 'CATALOG_COLUMNS', 'LAYOUT', 'PAPER_TABLES', 'CSS', 'METRIC_COLUMNS', 'TUNE_COLUMNS',
+           'PAGE_CLASSES', 'Stores', 'settings_environment', 'write_paper_db', 'sample_stores', 'store_problem',
+           'research_runs', 'run_details', 'model_versions', 'registered_models', 'report_folders', 'Report',
+           'load_report', 'catalog', 'run_report', 'equity_returns', 'range_metrics', 'rolling_sharpe',
+           'monthly_returns', 'figure_widget', 'rolling_sharpe_figure', 'monthly_figure', 'importance_figure',
+           'shap_figure', 'run_bars', 'ThresholdTuner', 'run_thresholds', 'signal_model_of', 'event_features',
+           'training_events', 'permutation_path', 'purged_permutation', 'read_paper', 'paper_status', 'scrape_metrics',
+           'note', 'html_table', 'Download', 'csv_download', 'html_download', 'export_row', 'RunPicker', 'DateRange',
+           'Page', 'no_runs', 'age', 'champions_table', 'runs_table', 'runs_figure', 'services_html', 'OverviewPage',
+           'PerformancePage', 'FeaturesPage', 'ThresholdsPage', 'PaperPage', 'compare_runs', 'ExperimentsPage',
+           'index_page', 'dashboards_dir']
 
 # %% ../nbs/75_dashboards.ipynb #73531ce2
 PAGES = {"overview": "champions per symbol, gate verdicts and age, the latest runs, paper trader and API status",
@@ -89,6 +90,7 @@ def settings_environment(settings:Settings|None=None) -> dict[str, str]: # Setti
     return {f"MLTRADE_{f.name.upper()}": str(v) for f in dataclasses.fields(s) if (v := getattr(s, f.name)) is not None}
 
 # %% ../nbs/75_dashboards.ipynb #9624ffef
+SAMPLE_BUDGET = {"n_trials": 2, "n_splits": 3, "n_estimators": 60, "require_heldout_edge": False}   # small research budgets of a sample run
 SAMPLE_RUNS: tuple[dict, ...] = ({}, {"cusum_k": 2.5, "seed": 7})   # ResearchConfig overrides of each sample run
 
 # %% ../nbs/75_dashboards.ipynb #493da2bf
@@ -117,7 +119,7 @@ def write_paper_db(path:str|Path, # SQLite file to write (replaced if it exists)
 
 # %% ../nbs/75_dashboards.ipynb #5696c650
 def sample_stores(home:str|Path, # Folder for the stores (created)
-                  runs:tuple=SAMPLE_RUNS, # `ResearchConfig` overrides, one research run each
+                  runs:tuple=SAMPLE_RUNS, # `ResearchConfig` overrides (of `SAMPLE_BUDGET` too), one research run each
                   start:str="2018-01-01", end:str="2018-07-01", # Bars of the bundled BTCUSDT 1h sample
                   paper:bool=True) -> Stores: # Also write a paper trader's database from the first run
     "Research runs on the bundled sample, reported, logged to MLflow and registered (the first forced to champion), and a paper database"
@@ -129,7 +131,7 @@ def sample_stores(home:str|Path, # Folder for the stores (created)
     try:
         first = None
         for k, over in enumerate(runs):
-            cfg = ResearchConfig(start=start, end=end, n_trials=2, n_splits=3, n_estimators=60, require_heldout_edge=False, **over)
+            cfg = ResearchConfig(**{**SAMPLE_BUDGET, "start": start, "end": end, **over})
             with tracking(stores.tracking_uri):   # ... and runs are logged to its store, whatever MLFLOW_TRACKING_URI says
                 res = run_research(cfg, storage="memory", track=True)
             version = register(str(res.mlflow_run_id), stores.tracking_uri)
@@ -1137,7 +1139,7 @@ def index_page() -> widgets.HTML:
 # %% ../nbs/75_dashboards.ipynb #48f8281b
 def dashboards_dir(root:str|Path|None=None) -> Path: # A folder of dashboard notebooks (default: the checkout's nbs/dashboards)
     "The folder of dashboard notebooks to serve"
-    d = Path(root).expanduser() if root is not None else Path(__file__).resolve().parent.parent/"nbs"/"dashboards"
+    d = Path(root).expanduser() if root is not None else Path(mltrade.__file__).resolve().parent.parent/"nbs"/"dashboards"
     if not (d/"index.ipynb").exists():
         raise ParameterError(f"no dashboards in {d} (no index.ipynb): give the folder of mltrade's nbs/dashboards", field="dir")
     return d.resolve()
