@@ -1,5 +1,4 @@
-"""The dashboards in a real browser: each page opened in headless Chromium, its charts waited for, a slider moved,
-a CSV exported, and any JavaScript error a failure.
+"""The dashboards in headless Chromium: each page's charts waited for, a slider moved, a CSV exported, and any JavaScript error a failure.
 
 Docs: https://mltrade.github.io/mltrade/browser.html.md"""
 
