@@ -14,7 +14,7 @@ ARGS ?=
 # disk), name PyTorch's CPU index and it is installed from there first: make test TORCH_INDEX=https://download.pytorch.org/whl/cpu
 TORCH_INDEX ?=
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo dashboards test lint bench clean
 
 $(BIN)/python:
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "mltrade needs Python 3.11, and $(PY) is " + sys.version.split()[0] + ": make PY=/path/to/python3.11 ...")'
@@ -32,6 +32,9 @@ install: $(STAMP)
 
 demo: install          ## the main job on the bundled sample data (no network)
 	$(BIN)/mltrade --log-level warning demo
+
+dashboards: install    ## the six Voila dashboards on http://127.0.0.1:8866 (after make demo: the demo's runs); PORT=... to change
+	$(BIN)/mltrade dashboards --port $(or $(PORT),8866)
 
 test: install          ## every check CI runs, with a summary
 	$(BIN)/python scripts/check.py $(ARGS)

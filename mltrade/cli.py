@@ -287,6 +287,23 @@ def _keys(args) -> int:
         print(f"revoked key {rec.id} ({rec.name}) at {rec.revoked}")
     return 0
 
+# %% ../nbs/80_cli.ipynb #7bf37c11
+def _dashboards_args(p:argparse.ArgumentParser) -> None:
+    p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default: 8866)")
+    p.add_argument("--dir", help="folder of the dashboard notebooks (default: the checkout's nbs/dashboards)")
+
+@command("dashboards", "serve the dashboards (overview, performance, features, thresholds, paper, experiments) with Voila on 127.0.0.1",
+         _dashboards_args)
+def _dashboards(args) -> int:
+    import time
+    from mltrade.dashboards import dashboards_dir, settings_environment
+    from mltrade.servers import VoilaServer
+    with VoilaServer(dashboards_dir(args.dir), env=settings_environment(), port=args.port, ready_timeout=120) as vs:
+        print(f"dashboards at {vs.page_url('index')} (Ctrl-C stops)", flush=True)
+        while vs.running: time.sleep(0.5)
+        print(f"mltrade dashboards: the server stopped: {vs.log_tail(1)}", file=sys.stderr)
+    return 1
+
 # %% ../nbs/80_cli.ipynb #97d5541b
 def _mlflow_args(p:argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, default=5000, help="port on 127.0.0.1 (default: 5000)")

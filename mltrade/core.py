@@ -127,6 +127,8 @@ class Settings:
     monitor_min_hit_rate: float = 0.45                  # Monitoring: least share of the champion's closed signals that made money
     monitor_min_signals: int = 20                       # Monitoring: fewest closed signals the hit rate is judged on
     monitor_max_loss: float = 0.1                       # Monitoring: largest summed net loss of the closed signals (0.1: 10%)
+    paper_db: Path|None = None                          # The paper trader's SQLite database the dashboards read (default: home/paper.db)
+    metrics_url: str|None = None                        # Prometheus metrics of a running API or paper trader, for the dashboards
 
     def __post_init__(self):
         home = Path(self.home).expanduser()

@@ -16,7 +16,7 @@ from .core import MltradeError, ParameterError, check_bool, check_int, check_ran
 
 # %% auto #0
 __all__ = ['DASK_ALLOWED_FAILURES', 'free_port', 'port_open', 'ServerError', 'ServerProcess', 'http_ok', 'MlflowServer',
-           'postgres_binaries', 'PostgresServer', 'DaskScheduler', 'DaskWorker', 'UvicornServer']
+           'postgres_binaries', 'PostgresServer', 'DaskScheduler', 'DaskWorker', 'VoilaServer', 'UvicornServer']
 
 # %% ../nbs/08_servers.ipynb #daaee46f
 def free_port(host:str="127.0.0.1") -> int: # Interface the port must be free on
@@ -281,6 +281,35 @@ class DaskWorker(ServerProcess):
         return [sys.executable, "-m", "dask", "worker", self.scheduler, "--nworkers", str(self.processes), "--nthreads", "1", "--host", self.host,
                 "--no-dashboard", "--local-directory", str(self.workdir)]
     def is_ready(self) -> bool: return self.log_tail(100_000).count("Registered to:") >= self.processes
+
+# %% ../nbs/08_servers.ipynb #aa83a7dc
+class VoilaServer(ServerProcess):
+    "`voila DIR` on loopback: the notebooks in DIR served as dashboards, one kernel per open page"
+    name = "voila"
+    denied_extensions = ("jupyterlab-jupytext",)    # JupyterLab extensions kept out of the pages
+
+    def __init__(self, root:str|Path, # Folder of the dashboard notebooks
+                 env:dict[str, str]|None=None, # Variables the server and its kernels get (e.g. MLTRADE_* settings)
+                 **kwargs): # `ServerProcess` arguments: host, port, ready_timeout, workdir
+        super().__init__(**kwargs)
+        self.root = Path(root).expanduser().resolve()
+        if not self.root.is_dir(): raise ServerError(f"root: no folder {self.root} to serve")
+        self.env = dict(env or {})
+
+    @property
+    def url(self) -> str:
+        "The server's root, e.g. http://127.0.0.1:8866"
+        return f"http://{self.host}:{self.port}"
+
+    def page_url(self, name:str) -> str: # A notebook of the folder, with or without `.ipynb`
+        "The address of one dashboard"
+        return f"{self.url}/voila/render/{name.removesuffix('.ipynb')}.ipynb"
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "voila", str(self.root), "--no-browser", f"--port={self.port}", f"--Voila.ip={self.host}",
+                f"--VoilaConfiguration.extension_denylist={list(self.denied_extensions)!r}"]
+    def environment(self) -> dict[str, str]: return {**self.env, "JUPYTER_RUNTIME_DIR": str(self.workdir/"runtime")} # type: ignore[operator]
+    def is_ready(self) -> bool: return http_ok(f"{self.url}/")
 
 # %% ../nbs/08_servers.ipynb #0b8c8012
 class UvicornServer(ServerProcess):

@@ -72,6 +72,25 @@ def check_export():
     return True, f"{len(after)} modules"
 
 NB_SUMMARY = {"passed": 0, "failed": 0}
+SKIPPED: list[str] = []
+
+def find_chromium() -> str|None:
+    "Debian's chromium, one on PATH, or playwright's own (the browser notebook's own search, without importing the package)"
+    for p in (os.environ.get("MLTRADE_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+        if p and Path(p).exists(): return p
+    code = "from playwright.sync_api import sync_playwright\nwith sync_playwright() as p: print(p.chromium.executable_path)"
+    r = subprocess.run([BIN/"python", "-c", code], capture_output=True, text=True)
+    own = r.stdout.strip()
+    return own if r.returncode == 0 and own and Path(own).exists() else None
+
+def ensure_chromium() -> None:
+    "Install Debian's chromium for the browser notebook when none is found and apt-get can; else note the browser checks as skipped"
+    if find_chromium(): return
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        print(">>> no chromium found: installing Debian's with `apt-get install -y chromium` for the browser checks", flush=True)
+        rc, _ = sh(["apt-get", "install", "-y", "chromium"], env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        if rc: sh(["sh", "-c", "apt-get update && apt-get install -y chromium"], env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    if not find_chromium(): SKIPPED.append("browser checks skipped: install chromium with `apt-get install -y chromium`")
 
 @check("notebook tests (nbdev-test --n-workers 2)")
 def check_test():
@@ -80,6 +99,7 @@ def check_test():
     from nbdev.doclinks import nbglob
     nbs = sorted(p.name for p in nbglob(as_path=True) if not (p.parent/".notest").exists())
     if not nbs: return False, "no notebooks to test"
+    ensure_chromium()
     cmd = [BIN/"nbdev-test", "--n-workers", "2", "--timing", "--do-print"]
     if ARGS.slow: cmd += ["--flags", "slow"]
     rc, out = sh(cmd)
@@ -231,4 +251,5 @@ if __name__ == "__main__":
     nfail = sum(not ok for _, ok, _, _ in RESULTS)
     print(f"checks: {len(RESULTS) - nfail} passed, {nfail} failed ({time.time() - t0:.0f}s)")
     if any(g == "test" for g in (ARGS.only or GROUPS)): print(f"notebooks: {NB_SUMMARY['passed']} passed, {NB_SUMMARY['failed']} failed")
+    for s in SKIPPED: print(f"SKIP {s}")
     sys.exit(1 if nfail else 0)
