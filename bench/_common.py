@@ -19,6 +19,22 @@ def best_time(fn:Callable, repeat:int=3, warmup:int=1) -> float:
         if enabled: gc.enable()
     return min(times)
 
+def best_times(fns:dict[str, Callable], repeat:int=3, warmup:int=1, before:Callable|None=None) -> dict[str, float]:
+    "Best wall time of each function, the calls interleaved round by round (so a busy spell on a shared machine hits all of them)"
+    for _ in range(warmup):
+        for fn in fns.values(): fn()
+    best, enabled = {k: float("inf") for k in fns}, gc.isenabled()
+    try:
+        for _ in range(repeat):
+            for k, fn in fns.items():
+                if before is not None: before()                    # untimed, e.g. evicting the caches so every call starts alike
+                gc.disable()
+                t = time.perf_counter(); fn(); best[k] = min(best[k], time.perf_counter() - t)
+                if enabled: gc.enable()
+    finally:
+        if enabled: gc.enable()
+    return best
+
 def cold_time(fn:Callable, repeat:int=3) -> float:
     "Best wall time of `repeat` calls of `fn`, each after a full `gc.collect()`: the collector's walk over every object leaves the caches cold"
     times = []

@@ -6,59 +6,111 @@ Docs: https://mltrade.github.io/mltrade/cli.html.md"""
 
 # %% ../nbs/80_cli.ipynb #97214ede
 from __future__ import annotations
-import argparse, dataclasses, json, sys
+import argparse, dataclasses, json, logging, re, sys
+from pathlib import Path
 from typing import Callable
 
-from .core import MltradeError, configure_logging, load_settings, run_context, seed_everything, set_settings
+from .core import (MltradeError, check_writable_dir, configure_logging, ensure_dirs, get_settings, load_settings,
+                          run_context, seed_everything, set_settings)
 
 # %% auto #0
-__all__ = ['COMMANDS', 'command', 'build_parser', 'main', 'print_research']
+__all__ = ['COMMANDS', 'WRITES', 'EXIT_USAGE', 'EXIT_INTERRUPTED', 'command', 'build_parser', 'cli_message', 'main',
+           'print_research']
 
 # %% ../nbs/80_cli.ipynb #03f68149
 COMMANDS: dict[str, tuple[Callable, Callable, str]] = {}
+WRITES: dict[str, tuple[str, ...]] = {}     # per command, the flags naming a directory it writes to (checked before any work)
 
 def command(name:str, # Subcommand name
             help:str, # One-line help shown by `mltrade --help`
-            args:Callable[[argparse.ArgumentParser], None]|None=None): # Declares the subcommand's arguments on its parser
+            args:Callable[[argparse.ArgumentParser], None]|None=None, # Declares the subcommand's arguments on its parser
+            writes:tuple[str, ...]=()): # Its flags that name a directory it writes to, e.g. ("--out",)
     "Register the decorated `fn(args)` as subcommand `name`"
     def deco(fn):
-        COMMANDS[name] = (fn, args or (lambda p: None), help)
+        COMMANDS[name], WRITES[name] = (fn, args or (lambda p: None), help), tuple(writes)
         return fn
     return deco
 
-def build_parser() -> argparse.ArgumentParser:
-    "The argument parser for every registered subcommand"
+def build_parser(command:str|None=None) -> argparse.ArgumentParser: # Declare only this subcommand's arguments ("": none; None: all)
+    "The argument parser: global flags, and each registered subcommand"
     p = argparse.ArgumentParser(prog="mltrade", description="mltrade: machine-learning trading research for crypto")
     p.add_argument("--config", help="TOML/YAML settings file (default: $MLTRADE_CONFIG, then ./mltrade.toml)")
     p.add_argument("--home", help="root directory for cache, MLflow store and reports (overrides settings)")
     p.add_argument("--seed", type=int, help="master seed (overrides settings)")
-    p.add_argument("--log-level", help="DEBUG, INFO, WARNING or ERROR")
+    p.add_argument("--log-level", help="DEBUG, INFO, WARNING or ERROR (default: settings, INFO)")
+    p.add_argument("--log-format", help="console log lines: text (for people, the default) or json (one object per line)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (_, add_args, help) in sorted(COMMANDS.items()):
-        add_args(sub.add_parser(name, help=help, description=help))
+        sp = sub.add_parser(name, help=help, description=help)
+        if command is None or name == command: add_args(sp)
     return p
 
 # %% ../nbs/80_cli.ipynb #a2bf7dc5
+EXIT_USAGE, EXIT_INTERRUPTED = 2, 130      # a user's mistake; Ctrl-C (128 + SIGINT, the shell's convention)
+
+def cli_message(e:MltradeError, command:str) -> str:
+    "The one-line error of `e` for a person at the command line: Python-call hints rewritten as `mltrade` flags"
+    msg = " ".join(str(e).split())
+    sug = e.context.get("suggest") if isinstance(e.context.get("suggest"), dict) else None
+    if sug and "source" in sug:
+        flags = f"mltrade {command} {sug.get('symbol', '')} {sug.get('interval', '')} --source {sug['source']}"
+        flags += f" --market {sug['market']}" if "market" in sug else ""
+        msg = re.sub(r"call load_bars\([^)]*\)", f"run `{' '.join(flags.split())}`", msg).replace("; see sample_catalog()", "")
+    return msg
+
+def _interrupted(e:BaseException|None) -> bool:
+    "Whether `e` is Ctrl-C, or an error raised while a library was unwinding from Ctrl-C (its context chain holds one)"
+    seen = set()
+    while e is not None and id(e) not in seen:
+        if isinstance(e, KeyboardInterrupt): return True
+        seen.add(id(e)); e = e.__cause__ or e.__context__
+    return False
+
+def _log_file(args, run_id:str) -> Path:
+    "Where a command's JSON log goes: the run's own folder for run/demo (set by the command), else home/logs"
+    return Path(get_settings().home)/"logs"/f"{args.command}-{run_id}.log"
+
+def _written_dirs(command:str, rest:list[str]) -> list[tuple[str, str]]:
+    "(flag, path) of the directories `command` will write to, read from its not-yet-parsed arguments"
+    found = []
+    for flag in WRITES.get(command, ()):
+        for i, a in enumerate(rest):
+            if a == flag and i + 1 < len(rest): found.append((flag, rest[i + 1]))
+            elif a.startswith(flag + "="): found.append((flag, a.split("=", 1)[1]))
+    return found
+
 def main(argv:list[str]|None=None) -> int:
     "Run the `mltrade` command line with `argv` (default: `sys.argv[1:]`); return the exit status"
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if {"-h", "--help"} & set(argv): build_parser(None).parse_args(argv)      # help on every command's flags: prints and exits
+    pre, rest = build_parser("").parse_known_args(argv)      # global flags and the command, before importing what it needs
     try:
-        overrides = {k: v for k, v in (("home", args.home), ("seed", args.seed), ("log_level", args.log_level)) if v is not None}
-        settings = set_settings(load_settings(args.config, **overrides))
-        configure_logging()
+        flags = {"home": "--home", "seed": "--seed", "log_level": "--log-level", "log_format": "--log-format"}
+        overrides = {k: v for k in flags if (v := getattr(pre, k)) is not None}
+        settings = set_settings(load_settings(pre.config, origins=flags, **overrides))
+        configure_logging()                                            # the console first, so setup errors read well
+        ensure_dirs(settings)
+        for flag, path in _written_dirs(pre.command, rest): check_writable_dir(path, flag.lstrip("-"), flag)
+        args = build_parser(pre.command).parse_args(argv)
         seed_everything(settings.seed)
-        with run_context():
+        with run_context() as run_id:
+            configure_logging(log_file=_log_file(args, run_id))
             return COMMANDS[args.command][0](args) or 0
     except MltradeError as e:
-        print(f"mltrade {args.command}: error: {e}", file=sys.stderr)
-        return 2
+        print(f"mltrade {pre.command}: error: {cli_message(e, pre.command)}", file=sys.stderr)
+        return EXIT_USAGE
+    except BaseException as e:
+        if not _interrupted(e): raise
+        print(f"mltrade {pre.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        for h in [h for h in logging.getLogger("mltrade").handlers if isinstance(h, logging.FileHandler)]: h.close()
 
 # %% ../nbs/80_cli.ipynb #44d86b15
 @command("info", "show the version and the settings in effect")
 def _info(args) -> int:
     from mltrade import __version__
-    from mltrade.core import get_settings
-    d = {k: str(v) for k, v in dataclasses.asdict(get_settings()).items()}
+    d = {k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(get_settings()).items()}
     print(json.dumps({"version": __version__, "settings": d}, indent=2))
     return 0
 
@@ -70,8 +122,8 @@ def _run_args(p:argparse.ArgumentParser, symbol:bool=True) -> None:
         p.add_argument("symbol", help="symbol, e.g. BTCUSDT")
         p.add_argument("interval", help="bar interval, e.g. 1h")
         p.add_argument("--source", default="auto", help="auto, binance, yfinance, cache or sample (default: auto)")
-    p.add_argument("--start", help="first bar, UTC (default: the first bar the source has)")
-    p.add_argument("--end", help="last bar, UTC (default: the last closed bar)")
+    p.add_argument("--start", help="first bar's open time, UTC (default: the first bar the source has)")
+    p.add_argument("--end", help="exclusive: bars that open before this time, UTC (default: up to the last closed bar)")
     p.add_argument("--groups", nargs="+", default=list(d.feature_groups), help=f"feature groups (default: {' '.join(d.feature_groups)})")
     p.add_argument("--max-holding", type=int, default=d.max_holding, help=f"vertical barrier in bars (default: {d.max_holding})")
     p.add_argument("--test-fraction", type=float, default=d.test_fraction, help=f"share of bars held out (default: {d.test_fraction})")
@@ -83,7 +135,6 @@ def _run_args(p:argparse.ArgumentParser, symbol:bool=True) -> None:
     p.add_argument("--out", help="report directory (default: reports_dir/SYMBOL/INTERVAL/RUN_ID)")
 
 def _config(args, **fixed):
-    from mltrade.core import get_settings
     from mltrade.research import ResearchConfig
     kw = dict(start=args.start, end=args.end, feature_groups=tuple(args.groups), max_holding=args.max_holding, test_fraction=args.test_fraction,
               n_trials=args.n_trials, model=args.model, fees=args.fees, slippage=args.slippage, seed=get_settings().seed,
@@ -117,16 +168,21 @@ def print_research(res) -> None:
 
 def _run(args, **fixed) -> int:
     import optuna
+    from mltrade.core import current_run_id
     from mltrade.research import run_research
-    optuna.logging.set_verbosity(optuna.logging.WARNING)   # mltrade logs each trial itself, as JSON with the run id
-    res = run_research(_config(args, **fixed))
+    cfg = _config(args, **fixed)
+    out = check_writable_dir(args.out, "out", "--out") if args.out else \
+          check_writable_dir(Path(str(get_settings().reports_dir))/cfg.symbol/cfg.interval/str(current_run_id()), "reports_dir")
+    configure_logging(log_file=out/"run.log")                # the run's JSON log beside its report
+    optuna.logging.set_verbosity(optuna.logging.WARNING)     # mltrade logs each trial itself
+    res = run_research(cfg)
     print_research(res)
-    print(f"\nreport: {res.save(args.out)}")
+    print(f"\nreport: {res.save(out)}")
     return 0
 
-command("run", "one research run: features, labels, tuned and calibrated model, T+1 hold-out backtest", _run_args)(
+command("run", "one research run: features, labels, tuned and calibrated model, T+1 hold-out backtest", _run_args, writes=("--out",))(
     lambda args: _run(args, symbol=args.symbol, interval=args.interval, source=args.source))
-command("demo", "run the main job on the bundled BTC hourly sample (no network)", lambda p: _run_args(p, symbol=False))(
+command("demo", "run the main job on the bundled BTC hourly sample (no network)", lambda p: _run_args(p, symbol=False), writes=("--out",))(
     lambda args: _run(args, symbol="BTCUSDT", interval="1h", source="sample"))
 
 # %% ../nbs/80_cli.ipynb #99c38f6c
@@ -134,7 +190,7 @@ def _fetch_args(p:argparse.ArgumentParser) -> None:
     p.add_argument("symbol", help="Binance symbol, e.g. BTCUSDT")
     p.add_argument("interval", help="Binance interval, e.g. 1h")
     p.add_argument("--start", help="first open time, UTC (e.g. 2024-01-01); default: the first bar the source has")
-    p.add_argument("--end", help="open times before this, UTC; default: the last closed bar")
+    p.add_argument("--end", help="exclusive: bars that open before this time, UTC (default: up to the last closed bar)")
     p.add_argument("--source", default="auto", help="auto, binance, yfinance, cache or sample (default: auto)")
     p.add_argument("--market", help="spot or usdm (default: spot; for --source sample, the bundled series' own market)")
     p.add_argument("--base-url", help="Binance server root, e.g. http://127.0.0.1:8900 (default: settings, else Binance)")
@@ -143,7 +199,6 @@ def _fetch_args(p:argparse.ArgumentParser) -> None:
 @command("fetch", "download bars into the local cache (Binance, then yfinance) with a progress bar", _fetch_args)
 def _fetch(args) -> int:
     from tqdm import tqdm
-    from mltrade.core import get_settings
     from mltrade.data.binance import BinanceClient
     from mltrade.data.schema import INTERVALS, check_interval, check_time_range
     from mltrade.data.sources import load_bars
@@ -154,11 +209,12 @@ def _fetch(args) -> int:
     client = BinanceClient(args.base_url or get_settings().binance_base_url, max_retries=args.max_retries) if args.source in ("auto", "binance") else None
     with tqdm(total=total, unit="bar", desc=f"{args.symbol} {args.interval}", file=sys.stderr, mininterval=0.5) as bar:
         bars = load_bars(args.symbol, args.interval, start, end, source=args.source, market=args.market, client=client,
-                         progress=lambda n, last: bar.update(n))
-        fetched = bar.n
+                         progress=lambda n, last: bar.update(n), on_cached=lambda n: bar.update(n))
+        if bar.total is None or bar.n < bar.total: bar.total = bar.n; bar.refresh()   # missing bars are not coming: end at 100%
+    fetched = bars.attrs.get("fetched", 0)
     rep = bars.attrs.get("report", {})
     print(json.dumps({"symbol": bars.attrs.get("symbol"), "interval": args.interval, "source": bars.attrs.get("source"), "rows": len(bars),
-                      "fetched": fetched,
+                      "fetched": fetched, "cached": bars.attrs.get("cached", 0),
                       "first": str(bars.index[0]), "last": str(bars.index[-1]), "missing_bars": rep.get("missing_bars"),
                       "gaps": len(rep.get("gaps", [])), "cache": bars.attrs.get("cache"), "derived_columns": bars.attrs.get("derived_columns", []),
                       "absent_columns": bars.attrs.get("absent_columns", [])}))

@@ -342,7 +342,7 @@ def configure_logging(level:str|None=None, # Log level (default: settings)
     root.addHandler(_handler(logging.StreamHandler(stream or sys.stderr), JsonFormatter() if fmt == "json" else ConsoleFormatter()))
     if log_file is not None:
         Path(log_file).parent.mkdir(parents=True, exist_ok=True)
-        root.addHandler(_handler(logging.FileHandler(log_file, encoding="utf-8"), JsonFormatter()))
+        root.addHandler(_handler(logging.FileHandler(log_file, encoding="utf-8", delay=True), JsonFormatter()))
     root.setLevel(level)
     root.propagate = False
     return root

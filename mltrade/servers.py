@@ -1,4 +1,4 @@
-"""Real server processes on loopback (MLflow, a throwaway PostgreSQL): a free port each, waited for, stopped by process group.
+"""Real server processes on loopback (MLflow, a throwaway PostgreSQL, a Dask scheduler and workers): a free port each, waited for, stopped by process group.
 
 Docs: https://mltrade.github.io/mltrade/servers.html.md"""
 
@@ -15,8 +15,8 @@ from fastcore.basics import patch
 from .core import MltradeError, check_int, check_range, get_logger
 
 # %% auto #0
-__all__ = ['free_port', 'port_open', 'ServerError', 'ServerProcess', 'http_ok', 'MlflowServer', 'postgres_binaries',
-           'PostgresServer']
+__all__ = ['DASK_ALLOWED_FAILURES', 'free_port', 'port_open', 'ServerError', 'ServerProcess', 'http_ok', 'MlflowServer',
+           'postgres_binaries', 'PostgresServer', 'DaskScheduler', 'DaskWorker']
 
 # %% ../nbs/08_servers.ipynb #daaee46f
 def free_port(host:str="127.0.0.1") -> int: # Interface the port must be free on
@@ -209,8 +209,8 @@ class PostgresServer(ServerProcess):
         return ["runuser", "-u", self.user, "--", *args] if os.geteuid() == 0 else args
 
     def url(self, database:str="postgres") -> str: # Database name
-        "SQLAlchemy URL (psycopg 3 driver) of `database` on this cluster"
-        return f"postgresql+psycopg://{self.user}@{self.host}:{self.port}/{database}"
+        "SQLAlchemy URL (pg8000 driver) of `database` on this cluster"
+        return f"postgresql+pg8000://{self.user}@{self.host}:{self.port}/{database}"
 
 # %% ../nbs/08_servers.ipynb #aab3c957
 @patch
@@ -247,3 +247,37 @@ def create_database(self:PostgresServer, name:str) -> str: # Database name (lett
                        capture_output=True, text=True, check=False)
     if r.returncode: raise ServerError(f"createdb {name} failed: {r.stderr.strip()}")
     return self.url(name)
+
+# %% ../nbs/08_servers.ipynb #f0dba27b
+DASK_ALLOWED_FAILURES = 0   # the scheduler's allowed-failures: a task whose worker dies fails at once, never retried elsewhere
+
+class DaskScheduler(ServerProcess):
+    "`dask scheduler` on loopback: no dashboard, `allowed-failures` 0 by default"
+    name = "dask-scheduler"
+    def __init__(self, allowed_failures:int=DASK_ALLOWED_FAILURES, # Times a task may lose its worker before it fails
+                 **kwargs): # `ServerProcess` arguments: host, port, ready_timeout, workdir
+        super().__init__(**kwargs)
+        self.allowed_failures = check_int("allowed_failures", allowed_failures, lo=0)
+
+    @property
+    def address(self) -> str:
+        "The address clients and workers connect to, e.g. tcp://127.0.0.1:8786"
+        return f"tcp://{self.host}:{self.port}"
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "dask", "scheduler", "--host", self.host, "--port", str(self.port), "--no-dashboard"]
+    def environment(self) -> dict[str, str]: return {"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": str(self.allowed_failures)}
+
+class DaskWorker(ServerProcess):
+    "`dask worker` processes of one thread each on loopback, attached to a scheduler; ready when all have registered"
+    name = "dask-worker"
+    def __init__(self, scheduler:str, # The scheduler's address, e.g. `DaskScheduler.address`
+                 processes:int=1, # Worker processes (`--nworkers`), one thread each
+                 **kwargs): # `ServerProcess` arguments: host, ready_timeout, workdir
+        super().__init__(**kwargs)
+        self.scheduler, self.processes = scheduler, check_int("processes", processes, lo=1)
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "dask", "worker", self.scheduler, "--nworkers", str(self.processes), "--nthreads", "1", "--host", self.host,
+                "--no-dashboard", "--local-directory", str(self.workdir)]
+    def is_ready(self) -> bool: return self.log_tail(100_000).count("Registered to:") >= self.processes

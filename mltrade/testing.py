@@ -6,7 +6,7 @@ Docs: https://mltrade.github.io/mltrade/testing.html.md"""
 
 # %% ../nbs/09_testing.ipynb #1923b3a4
 from __future__ import annotations
-import argparse, dataclasses, errno, functools, gzip, json, math, socket, struct, threading, time
+import argparse, dataclasses, errno, functools, gzip, json, logging, math, re, socket, struct, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qsl, urlsplit
@@ -16,15 +16,19 @@ import requests
 from fastcore.basics import patch
 from requests.adapters import HTTPAdapter
 from scipy.special import ndtr
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+from websockets.protocol import State
+from websockets.sync.server import Server, ServerConnection, serve
 
 from .core import ParameterError, check_choice, check_int, check_range
 from .data.binance import ENDPOINTS, MAX_LIMITS, OI_PERIODS, request_weight
-from .data.schema import INTERVALS, validate_bars
+from .data.schema import INTERVALS, interval_ms, to_utc, validate_bars
 from .data.sources import load_bars, load_funding, load_mark_price, read_capture, resample_bars, samples_dir
 
 # %% auto #0
-__all__ = ['DERIVED_FIELDS', 'FAULT_KINDS', 'planted_signal_data', 'kline_table', 'Fault', 'LoopbackServer', 'FakeBinance',
-           'main', 'FakeYahoo']
+__all__ = ['DERIVED_FIELDS', 'HTTP_FAULT_KINDS', 'STREAM_FAULT_KINDS', 'FAULT_KINDS', 'planted_signal_data', 'kline_table',
+           'Fault', 'LoopbackServer', 'ReplayClock', 'FakeBinance', 'closed_count', 'kline_event', 'main', 'FakeYahoo']
 
 # %% ../nbs/09_testing.ipynb #e04d3fdb
 def planted_signal_data(n:int=2000, # Number of bars (rows)
@@ -100,23 +104,26 @@ def kline_table(bars:pd.DataFrame, # Bars indexed by UTC open time; OHLCV at lea
     return ot, rows, derived
 
 # %% ../nbs/09_testing.ipynb #64c5fde2
-FAULT_KINDS = ("429", "418", "500", "502", "503", "slow", "drop", "reset", "truncate", "repeat", "shuffle")
+HTTP_FAULT_KINDS = ("429", "418", "500", "502", "503", "slow", "drop", "reset", "truncate", "repeat", "shuffle")
+STREAM_FAULT_KINDS = ("disconnect", "stall", "gap", "duplicate")
+FAULT_KINDS = HTTP_FAULT_KINDS + STREAM_FAULT_KINDS
 
 @dataclasses.dataclass
 class Fault:
     "One entry of FakeBinance's fault plan"
     kind: str                   # One of FAULT_KINDS
-    path: str|None = None       # URL path it applies to (e.g. "/api/v3/klines"); None: every path
-    after: int = 0              # Matching requests to let through first
-    times: int = 1              # Matching requests to hit after that
+    path: str|None = None       # URL path it applies to (e.g. "/api/v3/klines", a stream's "/ws/btcusdt@kline_1h"); None: every path
+    after: int = 0              # Matching requests (closed bars, for a stream fault) to let through first
+    times: int = 1              # Matching requests (closed bars) to hit after that
     retry_after: float = 1.0    # Retry-After seconds for 429 and 418
-    delay: float = 2.0          # Seconds a "slow" response waits
+    delay: float = 2.0          # Seconds a "slow" response waits, or a "stall" lasts
     seen: int = 0               # Matching requests so far (state)
     hit: int = 0                # Requests hit so far (state)
 
     def __post_init__(self):
         check_choice("kind", self.kind, FAULT_KINDS)
         check_int("after", self.after, 0); check_int("times", self.times, 1); check_range("retry_after", self.retry_after, 0)
+        check_range("delay", self.delay, 0)
 
 # %% ../nbs/09_testing.ipynb #b89cc671
 _MSG = {-1001: "Internal error; unable to process your request. Please try again.",
@@ -193,11 +200,50 @@ class LoopbackServer:
         with self._lock: self._log.append({**entry, "time": time.time()})
 
 # %% ../nbs/09_testing.ipynb #e58b7d91
+class ReplayClock:
+    "Market time for a replay: shows `start` until started, then runs `speed` bars of `interval` per wall-clock second"
+    def __init__(self, start, # Market time the clock shows when it starts (naive = UTC)
+                 speed:float=10.0, # Bars of `interval` per wall-clock second (a bar lasts 1/speed seconds)
+                 interval:str="1h"): # The bar `speed` counts (a Binance interval of fixed length)
+        start_utc = to_utc(start, "start")
+        if start_utc is None: raise ParameterError("a replay needs a start time, e.g. '2019-01-01'", field="start")
+        self.start = start_utc
+        self.speed, self.interval = check_range("speed", speed, 0, lo_open=True), interval
+        self.rate = speed * interval_ms(interval)          # market ms per wall-clock second
+        self._start_ms = int(self.start.value // 1_000_000)
+        self._t0: float|None = None
+
+    def begin(self, at:float|None=None) -> ReplayClock: # The `time.monotonic()` reading to start at (default: now)
+        "Start the clock (a second call changes nothing); return it"
+        if self._t0 is None: self._t0 = time.monotonic() if at is None else check_range("at", at, 0)
+        return self
+
+    @property
+    def started(self) -> float|None:
+        "The `time.monotonic()` reading the clock started at (None: not started)"
+        return self._t0
+
+    def now_ms(self) -> int:
+        "Market time now, epoch milliseconds"
+        return self._start_ms + (0 if self._t0 is None else int((time.monotonic() - self._t0) * self.rate))
+
+    def now(self) -> pd.Timestamp:
+        "Market time now, UTC"
+        return pd.Timestamp(self.now_ms(), unit="ms", tz="UTC")
+
+    def wall_at(self, ms:int) -> float:
+        "The `time.monotonic()` reading at which the clock shows `ms` (epoch milliseconds)"
+        if self._t0 is None: raise RuntimeError("the replay clock has not started; call begin()")
+        return self._t0 + (ms - self._start_ms) / self.rate
+
+# %% ../nbs/09_testing.ipynb #301d79fc
 class FakeBinance(LoopbackServer):
     "A Binance-compatible REST server on loopback replaying the bundled real data, with weight limits and a fault plan"
     # methods added by the cells below (fastcore's `patch`), declared for type checkers
     _weight_header: Callable[..., str]; _rate_limit_entry: Callable[..., dict]; _due_fault: Callable[..., Fault|None]
-    _admit: Callable[..., tuple]; _klines_for: Callable[..., Any]
+    _admit: Callable[..., tuple]; _klines_for: Callable[..., Any]; _now_ms: Callable[..., int]; _stream_fault: Callable[..., Fault|None]
+    _stream_cursors: Callable[..., list]; _check_stream: Callable[..., Response|None]; _serve_stream: Callable[..., None]
+    _replay: Callable[..., None]; _wait_market: Callable[..., bool]; stream_url: Callable[..., str]
 
     def __init__(self, port:int=0, # TCP port (0: any free port)
                  host:str="127.0.0.1", # Interface to bind (loopback only by default)
@@ -206,10 +252,21 @@ class FakeBinance(LoopbackServer):
                  weight_limit:int=1200, # REQUEST_WEIGHT per window (per host: spot, USD-M)
                  weight_window:float=60.0, # Window length in seconds
                  ban_after:int=5, # Requests past a 429 in one window before a 418 ban
-                 ban_seconds:float=120.0): # Length of a ban
+                 ban_seconds:float=120.0, # Length of a ban
+                 clock:ReplayClock|None=None, # Replay clock of the kline streams (None: no streams, REST serves every bar)
+                 kline_updates:int=3, # Updates of the forming bar a stream sends before the bar's closed message
+                 ws_port:int=0, # TCP port of the kline streams (0: any free port)
+                 ping_interval:float=20.0, # Seconds between the stream server's pings (Binance spot: 20)
+                 ping_timeout:float=60.0): # Seconds without a pong before it drops a connection (Binance spot: 60)
         super().__init__(port, host)
         check_int("weight_limit", weight_limit, 1); check_range("weight_window", weight_window, 0, lo_open=True)
         check_int("ban_after", ban_after, 0); check_range("ban_seconds", ban_seconds, 0)
+        if clock is not None and not isinstance(clock, ReplayClock): raise ParameterError(f"must be a ReplayClock or None, got {clock!r}", field="clock")
+        check_int("kline_updates", kline_updates, 0); check_int("ws_port", ws_port, 0, 65535)
+        check_range("ping_interval", ping_interval, 0, lo_open=True); check_range("ping_timeout", ping_timeout, 0, lo_open=True)
+        self.clock, self.kline_updates, self.ws_port, self.ping_interval, self.ping_timeout = clock, kline_updates, ws_port, ping_interval, ping_timeout
+        self._ws: Server|None = None
+        self._ws_stop = threading.Event()
         self.faults = [f if isinstance(f, Fault) else Fault(**f) for f in faults]
         self.extra_klines = dict(klines or {})
         self.weight_limit, self.weight_window, self.ban_after, self.ban_seconds = weight_limit, weight_window, ban_after, ban_seconds
@@ -222,6 +279,21 @@ class FakeBinance(LoopbackServer):
     def fault_log(self) -> list[dict]:
         "The faults injected so far: kind, path, time"
         with self._lock: return [dict(r) for r in self._faults_hit]
+
+# %% ../nbs/09_testing.ipynb #f81ccc77
+@patch
+def _now_ms(self:FakeBinance) -> int:
+    "The server's present, epoch ms: its replay clock's, else the wall clock's"
+    return self.clock.now_ms() if self.clock is not None else int(time.time() * 1000)
+
+def closed_count(times:np.ndarray, # Sorted open times of a kline series, epoch ms
+                 interval:str, # Its Binance interval
+                 now_ms:int) -> int: # The present, epoch ms
+    "How many bars of the series have closed by `now_ms` (a bar closes at its open time plus the interval)"
+    step = INTERVALS[interval]
+    last_open = now_ms - step.value // 1_000_000 if step is not None else \
+        int((pd.Timestamp(now_ms, unit="ms", tz="UTC") - pd.DateOffset(months=1)).value // 1_000_000)
+    return int(np.searchsorted(times, last_open, "right"))
 
 # %% ../nbs/09_testing.ipynb #0911cb0f
 @patch
@@ -241,11 +313,12 @@ def _rate_limit_entry(self:FakeBinance) -> dict:
 
 # %% ../nbs/09_testing.ipynb #3c24ee63
 @patch
-def _due_fault(self:FakeBinance, path:str) -> Fault|None:
-    "The first fault of the plan due for this request (every matching fault counts the request)"
+def _due_fault(self:FakeBinance, path:str, # The request's URL path, or the stream's "/ws/<stream>"
+               kinds:tuple=HTTP_FAULT_KINDS) -> Fault|None: # The family of faults that apply
+    "The first fault of the plan due for this request or closed bar (every matching fault counts it)"
     chosen = None
     for f in self.faults:
-        if f.path is not None and f.path != path: continue
+        if f.kind not in kinds or (f.path is not None and f.path != path): continue
         f.seen += 1
         if chosen is None and f.seen > f.after and f.hit < f.times:
             f.hit += 1; chosen = f
@@ -379,6 +452,8 @@ def _ep_klines(self:FakeBinance, market:str, name:str, p:dict):
     tab = self._klines_for(market, name, sym, iv)
     if tab is None: raise _Reject(-1121, _MSG[-1121])
     times, rows, derived = tab
+    if self.clock is not None:                  # a replay: only the bars its clock has closed exist yet
+        n = closed_count(times, iv, self._now_ms()); times, rows = times[:n], rows[:n]
     return rows[_window(times, p, limit)], {"X-Fake-Derived": ",".join(derived)} if derived else {}
 
 def _ep_agg_trades(self:FakeBinance, market:str, name:str, p:dict):
@@ -443,11 +518,11 @@ def _ep_exchange_info(self:FakeBinance, market:str, name:str, p:dict):
     served = ({s for s, _ in (_SPOT_KLINES if market == "spot" else _USDM_KLINES)} | {"BTCUSDT", "ETHUSDT"} |
               {s for (s, _, m) in self.extra_klines if m == market} | ({"XRPETH"} if market == "spot" else set()))
     limits = [self._rate_limit_entry()] + [r for r in info["rateLimits"] if r["rateLimitType"] != "REQUEST_WEIGHT"]
-    return {**info, "rateLimits": limits, "serverTime": int(time.time() * 1000), "symbols": [s for s in info["symbols"] if s["symbol"] in served]}, {}
+    return {**info, "rateLimits": limits, "serverTime": self._now_ms(), "symbols": [s for s in info["symbols"] if s["symbol"] in served]}, {}
 
 _ROUTES = {"klines": _ep_klines, "markPriceKlines": _ep_klines, "aggTrades": _ep_agg_trades, "depth": _ep_depth, "fundingRate": _ep_funding,
            "premiumIndex": _ep_premium, "openInterestHist": _ep_open_interest, "exchangeInfo": _ep_exchange_info,
-           "ping": lambda self, m, n, p: ({}, {}), "time": lambda self, m, n, p: ({"serverTime": int(time.time() * 1000)}, {})}
+           "ping": lambda self, m, n, p: ({}, {}), "time": lambda self, m, n, p: ({"serverTime": self._now_ms()}, {})}
 _PATHS = {path: (market, name) for (market, name), (path, _) in ENDPOINTS.items()}
 
 # %% ../nbs/09_testing.ipynb #d67ee9ef
@@ -532,6 +607,180 @@ def _answer(self:_Handler, market:str, name:str, params:dict, fault:Fault|None, 
     self.connection.shutdown(socket.SHUT_RDWR)
 
 # %% ../nbs/09_testing.ipynb #461e2b14
+def _forming(row:list, fraction:float) -> dict:
+    "The bar of kline `row` `fraction` of the way through: price walked open-low-high-close (open-high-low-close if it fell), amounts pro rata"
+    o, h, l, c = (float(row[i]) for i in (1, 2, 3, 4))
+    pts = np.array([o, l, h, c] if c >= o else [o, h, l, c])
+    arc = np.r_[0.0, np.cumsum(np.abs(np.diff(pts)))]            # distance walked at each corner of the path
+    s = fraction * arc[-1]
+    price = float(np.interp(s, arc, pts)) if arc[-1] > 0 else o
+    seen = np.r_[pts[arc <= s], price]
+    return {"o": row[1], "c": _fmt(price), "h": _fmt(seen.max()), "l": _fmt(seen.min()), "v": _fmt(float(row[5]) * fraction),
+            "n": int(int(row[8]) * fraction), "q": _fmt(float(row[7]) * fraction), "V": _fmt(float(row[9]) * fraction),
+            "Q": _fmt(float(row[10]) * fraction)}
+
+def kline_event(row:list, # A 12-field kline row, as `kline_table` makes them
+                symbol:str, # The stream's symbol, e.g. "BTCUSDT"
+                interval:str, # The stream's interval, e.g. "1h"
+                event_ms:int, # Event time `E`, epoch ms
+                fraction:float=1.0) -> dict: # How far through the bar: 1 is the closed bar (exactly the row)
+    "Binance's kline stream event for `row`: the closed bar (`x` true) at fraction 1, else the bar forming that far through"
+    closed = fraction >= 1
+    v = {"o": row[1], "c": row[4], "h": row[2], "l": row[3], "v": row[5], "n": int(row[8]), "q": row[7], "V": row[9], "Q": row[10]} \
+        if closed else _forming(row, fraction)
+    k = {"t": int(row[0]), "T": int(row[6]), "s": symbol, "i": interval, "f": -1, "L": -1, "o": v["o"], "c": v["c"], "h": v["h"],
+         "l": v["l"], "v": v["v"], "n": v["n"], "x": closed, "q": v["q"], "V": v["V"], "Q": v["Q"], "B": "0"}
+    return {"e": "kline", "E": int(event_ms), "s": symbol, "k": k}
+
+# %% ../nbs/09_testing.ipynb #dcac387b
+_KLINE_STREAM = re.compile(r"([a-z0-9]+)@kline_(\w+)")
+
+def _stream_request(path:str) -> tuple[str, list[str], bool]:
+    "(market, stream names, combined?) of a stream URL path, e.g. '/ws/btcusdt@kline_1h' or '/usdm/stream?streams=a/b'"
+    u = urlsplit(path)
+    market, route = ("usdm", u.path[len("/usdm"):]) if u.path.startswith("/usdm/") else ("spot", u.path)
+    if route.startswith("/ws/") and route[4:] and "/" not in route[4:]: return market, [route[4:]], False
+    names = dict(parse_qsl(u.query)).get("streams", "")
+    if route == "/stream" and names: return market, names.split("/"), True
+    raise _Reject(0, "Not found: a stream is /ws/<stream> or /stream?streams=<stream>/<stream>", 404)
+
+# %% ../nbs/09_testing.ipynb #e1828cf9
+class _StreamCursor:
+    "Where one kline stream of one connection stands: bar `i`, message `k` of it (1..updates: forming; updates + 1: closed)"
+    def __init__(self, name:str, key:str, symbol:str, interval:str, rows:list, updates:int):
+        self.name, self.key, self.symbol, self.interval, self.rows, self.updates = name, key, symbol, interval, rows, updates
+        self.opens = np.array([r[0] for r in rows], "int64")
+        self.ends = np.array([r[6] for r in rows], "int64") + 1          # a bar ends where the next one opens
+        self.i, self.k = 0, 1
+
+    @property
+    def closing(self) -> bool: return self.k == self.updates + 1
+
+    def due_ms(self) -> int|None:
+        "Market time (ms) of the next message; None once the series is over"
+        if self.i >= len(self.rows): return None
+        t, e = int(self.opens[self.i]), int(self.ends[self.i])
+        return t + (e - t) * self.k // (self.updates + 1)
+
+    def skip_to(self, now_ms:int) -> _StreamCursor:
+        "Move to the first message due after `now_ms`"
+        self.i, self.k = int(np.searchsorted(self.ends, now_ms, "right")), 1
+        while (d := self.due_ms()) is not None and d <= now_ms: self.k += 1
+        return self
+
+    def message(self) -> dict:
+        "The next message: Binance's kline event at its due time"
+        return kline_event(self.rows[self.i], self.symbol, self.interval, self.due_ms(), self.k / (self.updates + 1))  # type: ignore[arg-type]
+
+    def advance(self) -> None:
+        self.k += 1
+        if self.k > self.updates + 1: self.i, self.k = self.i + 1, 1
+
+# %% ../nbs/09_testing.ipynb #0c14e672
+@patch
+def _stream_cursors(self:FakeBinance, market:str, names:list[str]) -> list[_StreamCursor]:
+    "A cursor per kline stream name; `_Reject` for a name that is not a kline stream this server has"
+    out = []
+    for n in names:
+        m = _KLINE_STREAM.fullmatch(n)
+        if m is None: raise _Reject(-1100, f"Illegal characters found in stream name '{n}'; a kline stream is <symbol>@kline_<interval>.")
+        if m[2] not in INTERVALS: raise _Reject(-1120, _MSG[-1120])
+        tab = self._klines_for(market, "klines", m[1].upper(), m[2])
+        if tab is None: raise _Reject(-1121, _MSG[-1121])
+        out.append(_StreamCursor(n, ("/usdm" if market == "usdm" else "") + f"/ws/{n}", m[1].upper(), m[2], tab[1], self.kline_updates))
+    return out
+
+@patch
+def _check_stream(self:FakeBinance, conn:ServerConnection, request:Request) -> Response|None:
+    "Let the handshake of a kline stream this server has go on (None); else answer with Binance's error payload. Logged"
+    u = urlsplit(request.path)
+    try: self._stream_cursors(*_stream_request(request.path)[:2])
+    except _Reject as r:
+        self._record(path=u.path, params=dict(parse_qsl(u.query)), status=r.status, weight=0, used=None, fault=None)
+        return conn.respond(r.status, json.dumps({"code": r.code, "msg": r.msg}))
+    self._record(path=u.path, params=dict(parse_qsl(u.query)), status=101, weight=0, used=None, fault=None)
+    return None
+
+# %% ../nbs/09_testing.ipynb #6fedb2b9
+@patch
+def _wait_market(self:FakeBinance, ms:int) -> bool:
+    "Wait until the clock shows `ms`; False if the server stops (or the program ends) first"
+    while (left := self.clock.wall_at(ms) - time.monotonic()) > 0:     # type: ignore[union-attr]
+        if self._ws_stop.wait(min(left, 0.5)) or not threading.main_thread().is_alive(): return False
+    return not self._ws_stop.is_set()
+
+@patch
+def _stream_fault(self:FakeBinance, key:str) -> Fault|None:
+    "The stream fault of the plan due for this closed bar of stream `key` (its raw path), logged"
+    with self._lock:
+        f = self._due_fault(key, STREAM_FAULT_KINDS)
+        if f is not None: self._faults_hit.append({"kind": f.kind, "path": key, "time": time.time()})
+        return f
+
+# %% ../nbs/09_testing.ipynb #8765ae81
+@patch
+def _replay(self:FakeBinance, conn:ServerConnection) -> None:
+    "Send one connection's kline streams on the clock, faults applied, until the client leaves or the server stops"
+    market, names, combined = _stream_request(conn.request.path if conn.request is not None else "")
+    cursors = [c.skip_to(self._now_ms()) for c in self._stream_cursors(market, names)]
+    while live := [c for c in cursors if c.due_ms() is not None]:
+        cur = min(live, key=lambda c: c.due_ms())
+        if not self._wait_market(cur.due_ms()) or conn.protocol.state is not State.OPEN: return   # stopping, or the client left
+        fault = self._stream_fault(cur.key) if cur.closing else None                                 # (so no fault is spent on it)
+        kind = None if fault is None else fault.kind
+        if kind == "disconnect": return conn.socket.shutdown(socket.SHUT_RDWR)   # no close frame: the network failed
+        if kind == "stall":
+            if self._ws_stop.wait(fault.delay): return        # type: ignore[union-attr]
+            for c in cursors: c.skip_to(self._now_ms())
+            continue
+        msg = cur.message()
+        text = json.dumps({"stream": cur.name, "data": msg} if combined else msg, separators=(",", ":"))
+        for _ in range({"gap": 0, "duplicate": 2}.get(kind, 1)): conn.send(text)   # type: ignore[arg-type]
+        cur.advance()
+    while conn.protocol.state is State.OPEN and not self._ws_stop.wait(0.1) and threading.main_thread().is_alive(): pass
+
+@patch
+def _serve_stream(self:FakeBinance, conn:ServerConnection) -> None:
+    "The connection handler: replay, and end quietly when the client leaves; a bug in the fake is kept in `errors` (close 1011)"
+    try: self._replay(conn)
+    except ConnectionClosed: pass
+    except Exception:
+        import traceback
+        with self._lock: self.errors.append(traceback.format_exc())
+        conn.close(1011, "internal error")
+
+# %% ../nbs/09_testing.ipynb #b2255ef4
+_STREAM_LOG = logging.getLogger("mltrade.testing.streams")
+
+@patch
+def start(self:FakeBinance):
+    "Serve REST and, with a replay clock, the kline streams (the clock starts now); return the server"
+    LoopbackServer.start(self)
+    if self.clock is None: return self
+    try: self._ws = serve(self._serve_stream, self.host, self.ws_port, process_request=self._check_stream,
+                          ping_interval=self.ping_interval, ping_timeout=self.ping_timeout, logger=_STREAM_LOG)
+    except OSError as e:
+        LoopbackServer.stop(self)
+        raise ParameterError(f"cannot listen on {self.host}:{self.ws_port}: {e.strerror or e}", field="ws_port") from e
+    self._ws_stop.clear(); self.clock.begin()
+    threading.Thread(target=self._ws.serve_forever, name="FakeBinance-streams", daemon=True).start()
+    return self
+
+@patch
+def stop(self:FakeBinance) -> None:
+    "Stop serving: the kline streams first (each connection closed with 1001, going away), then REST"
+    if self._ws is not None:
+        self._ws_stop.set(); self._ws.shutdown(); self._ws = None
+    LoopbackServer.stop(self)
+
+@patch
+def stream_url(self:FakeBinance, market:str="spot") -> str: # "spot" (Binance's stream.binance.com:9443) or "usdm" (fstream.binance.com)
+    "Root URL of the kline streams of `market`, e.g. ws://127.0.0.1:8901 (a stream is `<root>/ws/btcusdt@kline_1h`)"
+    check_choice("market", market, ("spot", "usdm"))
+    if self._ws is None: raise RuntimeError("no kline streams: FakeBinance serves them on a replay clock (clock=ReplayClock(...)), once started")
+    return f"ws://{self.host}:{self._ws.socket.getsockname()[1]}" + ("/usdm" if market == "usdm" else "")
+
+# %% ../nbs/09_testing.ipynb #ff649a95
 class _Parser(argparse.ArgumentParser):
     "argparse whose errors are one line, `prog: error: message`, with exit status 2"
     def error(self, message:str): self.exit(2, f"{self.prog}: error: {message}\n")
@@ -557,12 +806,22 @@ def main(argv:list[str]|None=None, # Command-line arguments (default: sys.argv[1
     p.add_argument("--port", type=_port_arg, default=8900); p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--weight-limit", type=int, default=1200); p.add_argument("--weight-window", type=float, default=60.0)
     p.add_argument("--faults", type=_faults_arg, default="[]", help='JSON list of faults, e.g. \'[{"kind": "429", "path": "/api/v3/klines", "after": 2}]\'')
+    p.add_argument("--replay", metavar="START", help="replay from this market time (e.g. 2019-01-01) and serve the kline streams")
+    p.add_argument("--speed", type=float, default=10.0, help="bars of --replay-interval per second (default 10)")
+    p.add_argument("--replay-interval", default="1h")
+    p.add_argument("--ws-port", type=_port_arg, default=0, help="port of the kline streams (0: any free port)")
     a = p.parse_args(argv)
-    try: fb = FakeBinance(a.port, a.host, a.faults, weight_limit=a.weight_limit, weight_window=a.weight_window).start()
+    arg = {"start": "--replay", "speed": "--speed", "interval": "--replay-interval"}          # the clock's fields, as options
+    try: clock = None if a.replay is None else ReplayClock(a.replay, a.speed, a.replay_interval)
+    except ParameterError as e: p.error(f"argument {arg[e.field or 'start']}: {str(e).removeprefix(f'{e.field}: ')}")
+    try: fb = FakeBinance(a.port, a.host, a.faults, weight_limit=a.weight_limit, weight_window=a.weight_window, clock=clock, ws_port=a.ws_port).start()
     except ParameterError as e: p.error(f"argument --{(e.field or '').replace('_', '-')}: {str(e).removeprefix(f'{e.field}: ')}")
     except OSError as e:                                 # the address: taken or not allowed (the port), not an address of this machine (the host)
         p.error(f"argument {'--port' if e.errno in (errno.EADDRINUSE, errno.EACCES) else '--host'}: cannot listen on {a.host}:{a.port}: {e.strerror or e}")
     print(f"FakeBinance serving bundled data on {fb.url} (Ctrl-C to stop)", flush=True)
+    if clock is not None:
+        print(f"kline streams on {fb.stream_url()}/ws/<symbol>@kline_<interval>, replaying from {clock.start} at {a.speed:g} bars of "
+              f"{a.replay_interval} a second", flush=True)
     try:
         while True: time.sleep(3600)
     except KeyboardInterrupt: fb.stop()

@@ -93,6 +93,18 @@ def check_test():
     NB_SUMMARY.update(passed=len(nbs) - len(failed), failed=len(failed))
     return not failed, f"{NB_SUMMARY['passed']} passed, {NB_SUMMARY['failed']} failed{note}"
 
+MAX_EXPORT_LINES = 60
+
+@check(f"notebooks read as chapters (no exported cell over {MAX_EXPORT_LINES} lines)")
+def check_cells():
+    long = []
+    for k in digests("nbs/**/*.ipynb"):
+        for i, c in enumerate(json.loads((ROOT/k).read_text())["cells"]):
+            src = "".join(c["source"])
+            if c["cell_type"] == "code" and re.search(r"^#\|\s*export", src, re.M) and len(src.splitlines()) > MAX_EXPORT_LINES:
+                long.append(f"{k} cell {i} ({len(src.splitlines())} lines)")
+    return not long, f"{len(long)} exported cells over {MAX_EXPORT_LINES} lines" + (": " + ", ".join(long) if long else "")
+
 @check("docs pre-processing (nbdev-proc-nbs; Quarto itself renders in GitHub Actions)")
 def check_docs():
     # nbdev-proc-nbs installs Quarto (sudo, then a download) when none is on PATH, though it never runs it: where there is none,
@@ -202,7 +214,7 @@ def check_licenses():
     for b in bad: print("  " + b)
     return not bad, f"{len(pkgs)} packages, {len(bad)} refused" + (": " + "; ".join(bad[:3]) if bad else "")
 
-GROUPS = {"clean": [check_clean], "export": [check_export], "test": [check_test], "docs": [check_docs], "demo": [check_demo],
+GROUPS = {"clean": [check_clean, check_cells], "export": [check_export], "test": [check_test], "docs": [check_docs], "demo": [check_demo],
           "lint": [check_ruff, check_layers, check_bandit, check_mypy, check_secrets], "licenses": [check_licenses]}
 
 if __name__ == "__main__":

@@ -7,20 +7,62 @@ Docs: https://mltrade.github.io/mltrade/backtest.engine.html.md"""
 # %% ../../nbs/50_backtest.engine.ipynb #84916db7
 from __future__ import annotations
 import dataclasses, functools, math
+from collections import namedtuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+from fastcore.basics import patch
 from numba import njit
 
-from ..core import DataError, ParameterError, check_range
+from ..core import DataError, ParameterError, check_int, check_range
 from .metrics import bar_spacing, infer_periods_per_year, performance_metrics, plot_backtest
 
 # %% auto #0
-__all__ = ['REASONS', 'backtest_reference', 'trades_reference', 'funding_bars', 'BacktestResult', 'backtest',
-           'volatility_slippage']
+__all__ = ['FillReasonT', 'FillReason', 'REASONS', 'fill_dt', 'trade_dt', 'stop_dt', 'backtest_reference', 'trades_reference',
+           'SimInputs', 'simulate_nb', 'funding_bars', 'BacktestResult', 'backtest', 'volatility_slippage']
+
+# %% ../../nbs/50_backtest.engine.ipynb #084b4b1e
+FillReasonT = namedtuple("FillReasonT", ["signal", "drawdown_stop", "leverage_cap", "bankrupt"])
+FillReason = FillReasonT(signal=0, drawdown_stop=1, leverage_cap=2, bankrupt=3)  # Why a fill happened: code in the records
+REASONS = FillReason._fields                                                       # The names, indexed by code
+
+fill_dt = np.dtype([
+    ("column", np.int64),          # Backtest (column of the positions) the fill belongs to
+    ("bar", np.int64),             # Bar at whose open it filled
+    ("units_before", np.float64),  # Units held before it
+    ("units_after", np.float64),   # Units held after it
+    ("price", np.float64),         # Fill price, slippage included
+    ("fee", np.float64),           # Fee paid
+    ("reason", np.int64),          # A `FillReason`
+    ("equity_before", np.float64), # Equity marked at the open, before the fill
+], align=True)
+
+trade_dt = np.dtype([
+    ("column", np.int64),          # Backtest the trade belongs to
+    ("direction", np.int64),       # 1 long, -1 short
+    ("entry_bar", np.int64),       # Bar of the first fill
+    ("exit_bar", np.int64),        # Bar of the closing fill (the last bar for a trade still open)
+    ("entry_units", np.float64),   # Units bought (long) or sold (short) on the way in
+    ("entry_value", np.float64),   # Their cost at the fill prices
+    ("exit_units", np.float64),    # Units sold (long) or bought back (short) on the way out
+    ("exit_value", np.float64),    # Their value at the fill prices (the last close for a trade still open)
+    ("peak_units", np.float64),    # Largest absolute units held
+    ("fees", np.float64),          # Fees paid (a flip's fee shared by units)
+    ("funding", np.float64),       # Funding paid while open (negative: received)
+    ("is_open", np.bool_),         # Still open at the end: its exit is a mark at the last close
+], align=True)
+
+stop_dt = np.dtype([
+    ("column", np.int64),          # Backtest the stop belongs to
+    ("bar", np.int64),             # Bar whose close triggered it
+    ("equity", np.float64),        # Equity at that close
+    ("peak", np.float64),          # Running peak it was measured from
+    ("kind", np.int64),            # `FillReason.drawdown_stop` or `FillReason.bankrupt`
+], align=True)
 
 # %% ../../nbs/50_backtest.engine.ipynb #65554154
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _target_units(u0:float, e0:float, o:float, target:float, s:float, fees:float) -> float:
     "Units that make the position `target` x equity at price `o` after paying slippage `s` and `fees` on the trade"
     g = u0 * o - target * e0
@@ -31,14 +73,11 @@ def _target_units(u0:float, e0:float, o:float, target:float, s:float, fees:float
     return (target * e0 / o + (target * k * u0 if g < 0 else -target * k * u0)) / den
 
 # %% ../../nbs/50_backtest.engine.ipynb #b03332d7
-REASONS = ("signal", "drawdown_stop", "leverage_cap", "bankrupt")  # why a fill happened (index = code in the records)
-_SIGNAL, _STOP, _LEVERAGE, _BANKRUPT = range(4)
-
 def backtest_reference(close, open_, target, slippage, funding, volume, fees:float, impact:float, max_leverage:float,
                        max_drawdown:float, pause_bars:int, init_cash:float):
     "Plain-Python definition of one column's backtest: (equity, units, fills, funding paid per bar, stops)"
     n = len(close)
-    cash, units, held, pending, force, reason = init_cash, 0.0, 0.0, 0.0, False, _SIGNAL
+    cash, units, held, pending, force, reason = init_cash, 0.0, 0.0, 0.0, False, FillReason.signal
     peak, pause_left, halted, reset_peak = init_cash, 0, False, False
     equity, held_units, paid, fills, stops = [0.0] * n, [0.0] * n, [0.0] * n, [], []
     for t in range(n):
@@ -65,7 +104,7 @@ def backtest_reference(close, open_, target, slippage, funding, volume, fees:flo
         eq = cash + units * c
         equity[t], held_units[t] = eq, units
         want = min(max(target[t], -max_leverage), max_leverage)        # 3. decide
-        reason = _SIGNAL
+        reason = FillReason.signal
         if halted: want = 0.0
         elif pause_left > 0:
             want, pause_left = 0.0, pause_left - 1
@@ -74,15 +113,15 @@ def backtest_reference(close, open_, target, slippage, funding, volume, fees:flo
             if reset_peak: peak, reset_peak = eq, False
             peak = max(peak, eq)
             if eq <= 0:
-                want, reason, halted = 0.0, _BANKRUPT, True
-                stops.append(dict(bar=t, equity=eq, peak=peak, kind=_BANKRUPT))
+                want, reason, halted = 0.0, FillReason.bankrupt, True
+                stops.append(dict(bar=t, equity=eq, peak=peak, kind=FillReason.bankrupt))
             elif max_drawdown > 0 and eq <= peak * (1 - max_drawdown):
-                want, reason = 0.0, _STOP
-                stops.append(dict(bar=t, equity=eq, peak=peak, kind=_STOP))
+                want, reason = 0.0, FillReason.drawdown_stop
+                stops.append(dict(bar=t, equity=eq, peak=peak, kind=FillReason.drawdown_stop))
                 if pause_bars < 0: halted = True
                 else: pause_left = pause_bars - 1; reset_peak = pause_left == 0
             elif want == held and units != 0 and abs(units * c) > max_leverage * eq:
-                force, reason = True, _LEVERAGE
+                force, reason = True, FillReason.leverage_cap
         pending = want
     return equity, held_units, fills, paid, stops
 
@@ -116,202 +155,350 @@ def trades_reference(fills:list[dict], paid:list[float], close) -> list[dict]:
         cur.update(exit_bar=n - 1, is_open=True); trades.append(cur)
     return trades
 
-# %% ../../nbs/50_backtest.engine.ipynb #1d1b348e
-_FILL_FIELDS = ("column", "bar", "units_before", "units_after", "price", "fee", "reason", "equity_before")
-_TRADE_FIELDS = ("column", "direction", "entry_bar", "exit_bar", "entry_units", "entry_value", "exit_units", "exit_value",
-                 "peak_units", "fees", "funding", "is_open")
-_STOP_FIELDS = ("column", "bar", "equity", "peak", "kind")
+# %% ../../nbs/50_backtest.engine.ipynb #6485d1bb
+class SimInputs(NamedTuple):
+    "The kernel's inputs: arrays laid out (columns, bars), where one row is shared by every column; scalars for the rest"
+    close: np.ndarray          # Close prices, (1 or m, n)
+    open: np.ndarray           # Open prices, (1 or m, n); with `open_lag=1` these are the close prices, read one bar back
+    open_lag: int              # 0: bar t opens at `open[t]`; 1: bar t opens at the previous close `open[t-1]`
+    target: np.ndarray         # Target exposure decided at each close, (m, n)
+    slippage: np.ndarray       # Slippage fraction, (1 or m, 1 or n): one number, or one per decision bar
+    volume: np.ndarray         # Quote volume of each decision bar for the impact term, (1 or m, 1 or n)
+    funding_start: np.ndarray  # Column j's funding events are [funding_start[j], funding_start[j+1]) (2 entries: shared)
+    funding_bar: np.ndarray    # Bar whose close pays each event (increasing within a column)
+    funding_rate: np.ndarray   # Rate of each event (events falling in one bar summed)
+    fees: float                # Fee rate on traded notional
+    impact: float              # Square-root impact coefficient (0: none)
+    max_leverage: float        # Cap on |exposure| (inf: none)
+    max_drawdown: float        # Drawdown that stops a column (0: none)
+    pause_bars: int            # Bars held flat after a stop (-1: for good)
+    init_cash: float           # Starting equity of every column
 
-@njit(cache=True)
-def _close_trade(trades:np.ndarray, nt:int, tr:np.ndarray, j:int, t:int, is_open:float) -> int:
-    "Write the open trade `tr` of column `j`, closed at bar `t`, as record `nt` (if it fits); return the new count"
-    tr[0], tr[3], tr[11] = j, t, is_open
-    if nt < trades.shape[0]:
-        for k in range(12): trades[nt, k] = tr[k]
+# %% ../../nbs/50_backtest.engine.ipynb #085c1824
+@njit(cache=True, inline="always")
+def _close_trade(trades:np.ndarray, nt:int, tr:np.ndarray, j:int, t:int, is_open:bool) -> int:
+    "Write the open trade `tr[0]` of column `j`, closed at bar `t`, as record `nt` (if it fits); return the new count"
+    r = tr[0]
+    r.column, r.exit_bar, r.is_open = j, t, is_open
+    if nt < len(trades): trades[nt] = r
     return nt + 1
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _book_fill(trades:np.ndarray, nt:int, tr:np.ndarray, j:int, t:int, u0:float, u1:float, p:float, fee:float) -> int:
-    "Add a fill to the open trade `tr` of column `j` (opening, growing, shrinking, closing or flipping it)"
+    "Add a fill from `u0` to `u1` units at price `p` to the open trade `tr[0]` of column `j`; return the trade count"
+    r = tr[0]
     a0, a1 = abs(u0), abs(u1)
-    if u0 != 0.0 and (u1 == 0.0 or (u1 > 0.0) != (u0 > 0.0)):
+    if u0 != 0.0 and (u1 == 0.0 or (u1 > 0.0) != (u0 > 0.0)):        # closes the trade (a flip: with its share of the fee)
         share = a0 / (a0 + a1)
-        tr[6] += a0; tr[7] += a0 * p; tr[9] += fee * share
-        nt = _close_trade(trades, nt, tr, j, t, 0.0)
+        r.exit_units += a0; r.exit_value += a0 * p; r.fees += fee * share
+        nt = _close_trade(trades, nt, tr, j, t, False)
         fee, a0 = fee * (1.0 - share), 0.0
         if u1 == 0.0: return nt
-    if a0 == 0.0:
-        for k in range(12): tr[k] = 0.0
-        tr[1], tr[2], tr[3] = 1.0 if u1 > 0.0 else -1.0, t, -1
-    if a1 > a0: tr[4] += a1 - a0; tr[5] += (a1 - a0) * p
-    else: tr[6] += a0 - a1; tr[7] += (a0 - a1) * p
-    tr[9] += fee
-    if a1 > tr[8]: tr[8] = a1
+    if a0 == 0.0:                                                      # opens a new one
+        r.entry_units = r.entry_value = r.exit_units = r.exit_value = r.peak_units = r.fees = r.funding = 0.0
+        r.direction, r.entry_bar, r.exit_bar = 1 if u1 > 0.0 else -1, t, -1
+    if a1 > a0: r.entry_units += a1 - a0; r.entry_value += (a1 - a0) * p
+    else: r.exit_units += a0 - a1; r.exit_value += (a0 - a1) * p
+    r.fees += fee
+    if a1 > r.peak_units: r.peak_units = a1
     return nt
 
-@njit(cache=True)
-def _fill(j:int, t:int, cash:float, u:float, o:float, tgt:float, s:float, fees:float, reason:int, fills:np.ndarray, nf:int,
+# %% ../../nbs/50_backtest.engine.ipynb #3ff04e06
+@njit(cache=True, inline="always")
+def _fill(inp:SimInputs, j:int, t:int, cash:float, u:float, tgt:float, reason:int, fills:np.ndarray, nf:int,
           trades:np.ndarray, nt:int, tr:np.ndarray):
     "Trade column `j` at bar `t`'s open to target `tgt`; record the fill and book it; return (cash, units, nf, nt)"
+    o = inp.open[j if inp.open.shape[0] > 1 else 0, t - inp.open_lag]
     e0 = cash + u * o
-    u1 = _target_units(u, e0, o, tgt, s, fees)
+    if e0 <= 0: tgt = 0.0
+    s = inp.slippage[j if inp.slippage.shape[0] > 1 else 0, t - 1 if inp.slippage.shape[1] > 1 else 0]
+    if inp.impact > 0:
+        v = inp.volume[j if inp.volume.shape[0] > 1 else 0, t - 1 if inp.volume.shape[1] > 1 else 0]
+        s += inp.impact * math.sqrt(abs(tgt * e0 / o - u) * o / v)
+        if s >= 1.0 or abs(tgt) * (s + inp.fees * (1.0 + s)) >= 1.0: raise ValueError("impact", j, t, s)
+    u1 = _target_units(u, e0, o, tgt, s, inp.fees)
     if u1 == u: return cash, u, nf, nt
     p = o * (1.0 + s) if u1 > u else o * (1.0 - s)
-    fee = fees * abs(u1 - u) * p
+    fee = inp.fees * abs(u1 - u) * p
     cash -= (u1 - u) * p + fee
-    if nf < fills.shape[0]:
-        fills[nf, 0], fills[nf, 1], fills[nf, 2], fills[nf, 3] = j, t, u, u1
-        fills[nf, 4], fills[nf, 5], fills[nf, 6], fills[nf, 7] = p, fee, reason, e0
-    nt = _book_fill(trades, nt, tr, j, t, u, u1, p, fee)
-    return cash, u1, nf + 1, nt
+    if nf < len(fills):
+        f = fills[nf]
+        f.column, f.bar, f.units_before, f.units_after, f.price, f.fee, f.reason, f.equity_before = j, t, u, u1, p, fee, reason, e0
+    return cash, u1, nf + 1, _book_fill(trades, nt, tr, j, t, u, u1, p, fee)
 
-# %% ../../nbs/50_backtest.engine.ipynb #eeddffd5
+# %% ../../nbs/50_backtest.engine.ipynb #867ef007
+@njit(cache=True, inline="always")
+def _quiet_bars(close:np.ndarray, target:np.ndarray, equity:np.ndarray, t:int, end:int, cash:float, u:float, held:float,
+                peak:float, max_lev:float, keep:float):
+    "Mark equity from bar `t` while nothing happens (until `end`); return the first bar that needs a decision, and the peak"
+    while t < end:
+        c = close[t]
+        eq = cash + u * c
+        equity[t] = eq
+        if eq > peak: peak = eq
+        if (min(max(target[t], -max_lev), max_lev) != held or eq <= 0.0 or eq <= peak * keep
+                or (u != 0.0 and abs(u * c) > max_lev * eq)): break
+        t += 1
+    return t, peak
+
+# %% ../../nbs/50_backtest.engine.ipynb #acc84e38
 @njit(cache=True)
-def _simulate_nb(close, open_, target, slip, fund, vol, fees, impact, max_lev, max_dd, pause_bars, init_cash, equity, units,
-                 fills, trades, stops):
-    "Backtest every column of `target` (columns x bars) into `equity`, `units` and the record arrays; return the record counts"
-    m, n = target.shape
-    nf = nt = ns = 0
-    tr = np.zeros(12)
-    slip_by_bar, has_fund = slip.shape[1] > 1, fund.shape[1] > 1
+def simulate_nb(inp:SimInputs, # The inputs, as `_check_inputs` lays them out
+                equity:np.ndarray, # (m, n) output: equity at each close
+                fills:np.ndarray, # `fill_dt` records, written while they fit
+                trades:np.ndarray, # `trade_dt` records, written while they fit
+                stops:np.ndarray, # `stop_dt` records, written while they fit
+               ) -> tuple: # Records produced: (fills, trades, stops), even those that did not fit
+    "Backtest every column of `inp.target` into `equity` and the record arrays; return the record counts"
+    (m, n), nf, nt, ns = inp.target.shape, 0, 0, 0
+    tr = np.zeros(1, trade_dt)                                         # the open trade
+    max_lev, keep = inp.max_leverage, 1.0 - inp.max_drawdown if inp.max_drawdown > 0 else -math.inf
     for j in range(m):
-        jc = j if close.shape[0] > 1 else 0
-        js = j if slip.shape[0] > 1 else 0
-        jf = j if fund.shape[0] > 1 else 0
-        jv = j if vol.shape[0] > 1 else 0
-        cash, u, held, pending, force, reason = init_cash, 0.0, 0.0, 0.0, False, 0
-        peak, pause_left, halted, reset_peak = init_cash, 0, False, False
-        for t in range(n):
+        close, target, eq_j = inp.close[j if inp.close.shape[0] > 1 else 0], inp.target[j], equity[j]
+        jf = j if inp.funding_start.shape[0] > 2 else 0
+        k, k_end = inp.funding_start[jf], inp.funding_start[jf + 1]
+        next_fund = inp.funding_bar[k] if k < k_end else n
+        cash, u, held, pending, force, reason = inp.init_cash, 0.0, 0.0, 0.0, False, FillReason.signal
+        peak, pause_left, halted, reset_peak = inp.init_cash, 0, False, False
+        t = 0
+        while t < n:
             if t > 0 and (pending != held or force):                   # open: fill the previous close's decision
-                o = open_[jc, t]
-                tgt = pending if cash + u * o > 0 else 0.0
-                s = slip[js, t - 1 if slip_by_bar else 0]
-                if impact > 0:
-                    s += impact * math.sqrt(abs(tgt * (cash + u * o) / o - u) * o / vol[jv, t - 1])
-                    if s >= 1.0 or abs(tgt) * (s + fees * (1.0 + s)) >= 1.0: raise ValueError("impact", j, t, s)
-                cash, u, nf, nt = _fill(j, t, cash, u, o, tgt, s, fees, reason, fills, nf, trades, nt, tr)
+                cash, u, nf, nt = _fill(inp, j, t, cash, u, pending, reason, fills, nf, trades, nt, tr)
                 held, force = pending, False
-            c = close[jc, t]                                           # close: funding, then mark
-            if has_fund and u != 0.0:
-                pay = u * c * fund[jf, t]
-                cash -= pay
-                tr[10] += pay
+            c = close[t]                                               # close: funding, then mark
+            if t == next_fund:
+                if u != 0.0:
+                    pay = u * c * inp.funding_rate[k]
+                    cash -= pay
+                    tr[0].funding += pay
+                k += 1
+                next_fund = inp.funding_bar[k] if k < k_end else n
             eq = cash + u * c
-            equity[j, t] = eq
-            units[j, t] = u
-            want = min(max(target[j, t], -max_lev), max_lev)          # decide
-            reason = 0
+            eq_j[t] = eq
+            want, reason = min(max(target[t], -max_lev), max_lev), FillReason.signal   # decide
             if halted: want = 0.0
             elif pause_left > 0:
-                want = 0.0
-                pause_left -= 1
+                want, pause_left = 0.0, pause_left - 1
                 reset_peak = pause_left == 0
             else:
                 if reset_peak: peak, reset_peak = eq, False
                 if eq > peak: peak = eq
-                if eq <= 0.0 or (max_dd > 0.0 and eq <= peak * (1.0 - max_dd)):
-                    want, reason = 0.0, 3 if eq <= 0.0 else 1
-                    if ns < stops.shape[0]:
-                        stops[ns, 0], stops[ns, 1], stops[ns, 2], stops[ns, 3], stops[ns, 4] = j, t, eq, peak, reason
+                if eq <= 0.0 or eq <= peak * keep:
+                    want, reason = 0.0, FillReason.bankrupt if eq <= 0.0 else FillReason.drawdown_stop
+                    if ns < len(stops):
+                        s = stops[ns]
+                        s.column, s.bar, s.equity, s.peak, s.kind = j, t, eq, peak, reason
                     ns += 1
-                    if eq <= 0.0 or pause_bars < 0: halted = True
-                    else:
-                        pause_left = pause_bars - 1
-                        reset_peak = pause_left == 0
+                    if eq <= 0.0 or inp.pause_bars < 0: halted = True
+                    else: pause_left = inp.pause_bars - 1; reset_peak = pause_left == 0
                 elif want == held and u != 0.0 and abs(u * c) > max_lev * eq:
-                    force, reason = True, 2
+                    force, reason = True, FillReason.leverage_cap
             pending = want
-        if u != 0.0:
-            tr[6] += abs(u); tr[7] += abs(u) * close[jc, n - 1]
-            nt = _close_trade(trades, nt, tr, j, n - 1, 1.0)
+            t += 1
+            if pending == held and not (force or halted or reset_peak) and pause_left == 0:
+                t, peak = _quiet_bars(close, target, eq_j, t, min(n, next_fund), cash, u, held, peak, max_lev, keep)
+        if u != 0.0:                                                   # a trade still open: marked at the last close
+            tr[0].exit_units += abs(u); tr[0].exit_value += abs(u) * close[n - 1]
+            nt = _close_trade(trades, nt, tr, j, n - 1, True)
     return nf, nt, ns
 
-# %% ../../nbs/50_backtest.engine.ipynb #6485d1bb
-def _run_kernel(cl, op, target, sl, fu, vo, fees, impact, lev, dd, pause, init_cash):
-    "Run `_simulate_nb` with record arrays big enough (once more, with exact room, if the first guess was short)"
-    m, n = target.shape
-    equity, units = np.empty((m, n)), np.empty((m, n))
-    changes = int(np.count_nonzero(target[:, 1:] != target[:, :-1])) + m
-    room = (changes + 16 * m + 64, changes + 16 * m + 64, 2 * m + 64)
+# %% ../../nbs/50_backtest.engine.ipynb #7e4b3881
+def _run_kernel(inp:SimInputs, n_changes:int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    "Run `simulate_nb` with record arrays big enough; return (equity, fills, trades, stops)"
+    m, n = inp.target.shape
+    equity = np.empty((m, n))
+    room = (n_changes + 16 * m + 64, n_changes + 16 * m + 64, 2 * m + 64)
     while True:
-        recs = tuple(np.empty((k, len(f))) for k, f in zip(room, (_FILL_FIELDS, _TRADE_FIELDS, _STOP_FIELDS)))
-        counts = _simulate_nb(cl, op, target, sl, fu, vo, fees, impact, lev, dd, pause, init_cash, equity, units, *recs)
-        if all(c <= k for c, k in zip(counts, room)): return equity, units, *(r[:c] for r, c in zip(recs, counts))
+        recs = tuple(np.empty(k, dt) for k, dt in zip(room, (fill_dt, trade_dt, stop_dt)))
+        counts = simulate_nb(inp, equity, *recs)
+        if all(c <= k for c, k in zip(counts, room)): return equity, recs[0][:counts[0]], recs[1][:counts[1]], recs[2][:counts[2]]
         room = tuple(max(c, k) for c, k in zip(counts, room))
 
-# %% ../../nbs/50_backtest.engine.ipynb #085c1824
+# %% ../../nbs/50_backtest.engine.ipynb #b28dfd8e
+def _funding_times(index:pd.Index, funding:pd.Series) -> np.ndarray:
+    "Nominal funding times (rounded to the minute) as int64 ns, after checking the rates, their times and the bars' index"
+    if not isinstance(funding.index, pd.DatetimeIndex) or not isinstance(index, pd.DatetimeIndex):
+        raise ParameterError("must be indexed by funding time (a DatetimeIndex), like the bars", field="funding")
+    if funding.index.tz is None or index.tz is None: raise ParameterError("funding times and bar times must be timezone-aware (UTC)", field="funding")
+    if not funding.index.is_monotonic_increasing or funding.index.has_duplicates:
+        raise ParameterError("funding times must be strictly increasing", field="funding")
+    bad = np.flatnonzero(~np.isfinite(funding.to_numpy(dtype=float)))
+    if len(bad): raise DataError(f"{len(bad)} missing or non-finite funding rate(s), first at {funding.index[bad[0]]}", field="funding")
+    nominal = funding.index.round("min")
+    if nominal.has_duplicates: raise ParameterError(f"two funding events in the same minute, at {nominal[nominal.duplicated()][0]}", field="funding")
+    return nominal.as_unit("ns").asi8
+
+def _bars_of(index:pd.DatetimeIndex, times:np.ndarray, end:int) -> np.ndarray:
+    "The bar i with index[i] < T <= index[i+1] for each time T (int64 ns); -1 before the first bar or after `end`"
+    i = np.searchsorted(index.as_unit("ns").asi8, times, side="left") - 1
+    return np.where((i >= 0) & (times <= end), i, -1)
+
+def _bars_end(index:pd.DatetimeIndex) -> int:
+    "End of the last bar, int64 ns: its open time plus the bar spacing"
+    return (index[-1] + bar_spacing(index)).as_unit("ns").value
+
 def funding_bars(index:pd.Index, # Bar open times
                  funding:pd.Series, # Funding rates indexed by funding time
                 ) -> np.ndarray: # Per funding event: the position of the bar whose close pays it, -1 outside the bars
     "The bar charged with each funding event at T: the bar i with index[i] < T <= index[i+1] (T rounded to the minute)"
-    if not isinstance(funding.index, pd.DatetimeIndex) or not isinstance(index, pd.DatetimeIndex):
-        raise ParameterError("must be indexed by funding time (a DatetimeIndex), like the bars", field="funding")
-    if funding.index.tz is None or index.tz is None:
-        raise ParameterError("funding times and bar times must be timezone-aware (UTC)", field="funding")
-    if not funding.index.is_monotonic_increasing or funding.index.has_duplicates:
-        raise ParameterError("funding times must be strictly increasing", field="funding")
-    rates = funding.to_numpy(dtype=float)
-    bad = np.flatnonzero(~np.isfinite(rates))
-    if len(bad): raise DataError(f"{len(bad)} missing or non-finite funding rate(s), first at {funding.index[bad[0]]}", field="funding")
-    nominal = funding.index.round("min")
-    if nominal.has_duplicates: raise ParameterError(f"two funding events in the same minute, at {nominal[nominal.duplicated()][0]}", field="funding")
-    times = nominal.as_unit("ns").asi8
-    i = np.searchsorted(index.as_unit("ns").asi8, times, side="left") - 1
-    return np.where((i >= 0) & (times <= (index[-1] + bar_spacing(index)).as_unit("ns").value), i, -1)
+    return _bars_of(index, _funding_times(index, funding), _bars_end(index))
 
 def _bar_funding(index:pd.Index, funding:pd.Series) -> np.ndarray:
-    "Funding rate charged at each bar's close (`funding_bars`; several events in one bar add up)"
+    "Funding rate charged at each bar's close (`funding_bars`; several events in one bar add up): the reference's dense input"
     i = funding_bars(index, funding)
     out = np.zeros(len(index))
     np.add.at(out, i[i >= 0], funding.to_numpy(dtype=float)[i >= 0])
     return out
 
-# %% ../../nbs/50_backtest.engine.ipynb #3ff04e06
-def _frame(x, index:pd.Index, columns, name:str, allow_1col:bool=True) -> np.ndarray:
-    "`x` (scalar, Series or DataFrame on `index`) as a C-contiguous (columns, bars) float array; 1 column means shared"
-    if isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool): return np.full((1, 1), float(x))
-    if isinstance(x, np.ndarray) and x.ndim == 1 and len(x) == len(index): x = pd.Series(x, index=index)
-    if isinstance(x, np.ndarray) and x.ndim == 2 and x.shape[0] == len(index):
-        x = pd.DataFrame(x, index=index, columns=columns if x.shape[1] == len(columns) else None)
-    if not isinstance(x, (pd.Series, pd.DataFrame)):
-        raise ParameterError(f"must be a number, Series or DataFrame, got {type(x).__name__}", field=name)
-    if not x.index.equals(index): raise ParameterError("index must equal the close prices' index (same bars, same order)", field=name)
-    if isinstance(x, pd.DataFrame):
-        if x.shape[1] == 1 and allow_1col: x = x.iloc[:, 0]
-        elif list(x.columns) != list(columns):
-            raise ParameterError(f"columns {list(x.columns)[:5]} must match the positions' columns {list(columns)[:5]}", field=name)
-    a = x.to_numpy(dtype=float)
-    if not np.isfinite(a).all():
-        bad = np.argwhere(~np.isfinite(a.reshape(len(a), -1)))
-        r = bad[0][0]
-        col = f", column {x.columns[bad[0][1]]!r}" if isinstance(x, pd.DataFrame) else ""
-        err = DataError if name in ("close", "open", "volume") else ParameterError
-        raise err(f"{len(bad)} missing or non-finite value(s), first at {index[r]}{col}", field=name)
-    return np.ascontiguousarray(a.T if a.ndim == 2 else a[None, :])
+# %% ../../nbs/50_backtest.engine.ipynb #11b1e33c
+def _funding_events(index:pd.Index, funding:pd.Series|pd.DataFrame|None, names:list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    "Funding as the kernel's event lists: (start offsets per column, bar of each event, rate of each event)"
+    if funding is None: return np.zeros(2, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    if isinstance(funding, pd.DataFrame):
+        if list(funding.columns) != names: raise ParameterError(f"columns {list(funding.columns)[:5]} must match the positions' columns", field="funding")
+        columns = [funding[c].dropna() for c in names]
+    elif isinstance(funding, pd.Series): columns = [funding]
+    else: raise ParameterError(f"must be a Series or DataFrame of rates indexed by funding time, got {type(funding).__name__}", field="funding")
+    times = [_funding_times(index, f) for f in columns]
+    end, starts, bars, rates = _bars_end(index), [0], [], []
+    for f, ft in zip(columns, times):
+        i = _bars_of(index, ft, end)
+        b, at = np.unique(i[i >= 0], return_inverse=True)
+        r = np.zeros(len(b))
+        np.add.at(r, at, f.to_numpy(dtype=float)[i >= 0])
+        starts.append(starts[-1] + len(b)); bars.append(b); rates.append(r)
+    return np.array(starts, np.int64), np.concatenate(bars).astype(np.int64), np.concatenate(rates)
 
-# %% ../../nbs/50_backtest.engine.ipynb #17aadcfd
-def _check_prices(a:np.ndarray, index:pd.Index, name:str):
-    if (a <= 0).any():
-        j, r = np.argwhere(a <= 0)[0]
-        raise DataError(f"prices must be > 0, got {a[j, r]} at {index[r]}", field=name)
+# %% ../../nbs/50_backtest.engine.ipynb #d1cceca2
+@njit(cache=True)
+def _n_outside(a:np.ndarray, lo:float) -> int:
+    "How many values of the 2-D array `a` are outside (lo, inf): NaN and infinities count"
+    n = 0
+    for j in range(a.shape[0]):
+        row = a[j]
+        for i in range(row.shape[0]): n += not ((row[i] > lo) & (row[i] < math.inf))
+    return n
 
-def _check_index(index:pd.Index):
-    if not index.is_monotonic_increasing or index.has_duplicates:
-        raise DataError("index must be strictly increasing with no duplicate bars", field="close")
+@njit(cache=True)
+def _target_stats(target:np.ndarray) -> tuple[int, float]:
+    "Changes of target from bar to bar (plus one per column), and the largest |target| (NaN or inf if any is)"
+    n_changes, top = target.shape[0], 0
+    for j in range(target.shape[0]):
+        row = target[j]
+        bits = row.view(np.int64)                                      # |x| as an integer: ordered as the numbers, NaN above inf
+        top = max(top, bits[0] & 0x7FFFFFFFFFFFFFFF)
+        for i in range(1, row.shape[0]):
+            top = max(top, bits[i] & 0x7FFFFFFFFFFFFFFF)
+            n_changes += row[i] != row[i - 1]
+    return n_changes, np.array([top]).view(np.float64)[0]
+
+# %% ../../nbs/50_backtest.engine.ipynb #e4756c6e
+def _as_columns(x, index:pd.Index, names:list, name:str, allow_one:bool=True) -> np.ndarray:
+    "`x` (number, Series or DataFrame on `index`) as a read-only C-contiguous (columns, bars) float array; 1 column means shared"
+    if isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool): a = np.full((1, 1), float(x))
+    else:
+        if isinstance(x, np.ndarray) and x.ndim == 1 and len(x) == len(index): x = pd.Series(x, index=index)
+        if isinstance(x, np.ndarray) and x.ndim == 2 and x.shape[0] == len(index):
+            x = pd.DataFrame(x, index=index, columns=names if x.shape[1] == len(names) else None)
+        if not isinstance(x, (pd.Series, pd.DataFrame)):
+            raise ParameterError(f"must be a number, Series or DataFrame, got {type(x).__name__}", field=name)
+        if not x.index.equals(index): raise ParameterError("index must equal the close prices' index (same bars, same order)", field=name)
+        if isinstance(x, pd.DataFrame):
+            if x.shape[1] == 1 and allow_one: x = x.iloc[:, 0]
+            elif list(x.columns) != list(names):
+                raise ParameterError(f"columns {list(x.columns)[:5]} must match the positions' columns {list(names)[:5]}", field=name)
+        a = x.to_numpy(dtype=np.float64)
+        a = np.ascontiguousarray(a.T if a.ndim == 2 else a[None, :])
+    a = a.view()
+    a.flags.writeable = False
+    return a
+
+# %% ../../nbs/50_backtest.engine.ipynb #ce9468f5
+def _refuse_values(a:np.ndarray, index:pd.Index, names:list, labelled:bool, name:str):
+    "Raise the error for the first bad value of `a` (columns, bars): non-finite, or for prices not > 0"
+    err = DataError if name in ("close", "open", "volume") else ParameterError
+    bad = np.argwhere(~np.isfinite(a.T))                                 # (bar, column), bar by bar
+    if len(bad):
+        col = f", column {names[bad[0][1]]!r}" if labelled else ""
+        raise err(f"{len(bad)} missing or non-finite value(s), first at {index[bad[0][0]]}{col}", field=name)
+    j, r = np.argwhere(a <= 0)[0]
+    raise DataError(f"prices must be > 0, got {a[j, r]} at {index[r]}", field=name)
+
+def _prices(x, index:pd.Index, names:list, name:str) -> np.ndarray:
+    "Prices in the kernel's layout, refusing missing, infinite or non-positive values"
+    a = _as_columns(x, index, names, name)
+    if a.shape[1] > 1 and _n_outside(a, 0.0): _refuse_values(a, index, names, a.shape[0] > 1, name)
+    return a
+
+# %% ../../nbs/50_backtest.engine.ipynb #83db627b
+def _check_inputs(close, positions, open, fees, slippage, funding, init_cash, max_leverage, max_drawdown, pause_bars, impact, volume,
+                  periods_per_year) -> tuple[SimInputs, pd.Series|pd.DataFrame, int]:
+    "Check every argument of `backtest`; return the kernel's inputs, the positions as pandas, and the number of target changes"
+    if not isinstance(close, (pd.Series, pd.DataFrame)): raise ParameterError(f"must be a Series or DataFrame, got {type(close).__name__}", field="close")
+    index = close.index
+    if not index.is_monotonic_increasing or index.has_duplicates: raise DataError("index must be strictly increasing with no duplicate bars", field="close")
     if len(index) < 2: raise DataError(f"need at least 2 bars, got {len(index)}", field="close")
+    if isinstance(positions, np.ndarray): positions = pd.Series(positions, index=index) if positions.ndim == 1 else pd.DataFrame(positions, index=index)
+    if not isinstance(positions, (pd.Series, pd.DataFrame)):
+        raise ParameterError(f"must be a Series or DataFrame, got {type(positions).__name__}", field="positions")
+    is_frame = isinstance(positions, pd.DataFrame)
+    if isinstance(close, pd.DataFrame) and not is_frame:
+        raise ParameterError("must be a DataFrame with the close prices' columns when close is a DataFrame", field="positions")
+    names = list(positions.columns) if is_frame else [positions.name]
+    target = _as_columns(positions, index, names, "positions", allow_one=False)
+    n_changes, top = _target_stats(target)
+    if not top < math.inf: _refuse_values(target, index, names, is_frame, "positions")
+    cl = _prices(close, index, names, "close")
+    if open is None: op, lag = cl, 1                                    # bar t opens at the previous close
+    else:
+        op, lag = _prices(open, index, names, "open"), 0
+        if op.shape[1] == 1: raise ParameterError("must be open prices per bar (a Series or DataFrame), not one number", field="open")
+        if op.shape[0] != cl.shape[0]: raise ParameterError("must have the same columns as close", field="open")
+    check_range("fees", fees, 0, 1, hi_open=True)
+    sl = _as_columns(slippage, index, names, "slippage")
+    if sl.shape[1] > 1 and _n_outside(sl, -math.inf): _refuse_values(sl, index, names, sl.shape[0] > 1, "slippage")
+    if not ((sl >= 0) & (sl < 1)).all(): raise ParameterError(f"must be in [0, 1), got values from {sl.min()} to {sl.max()}", field="slippage")
+    funding_start, funding_bar, funding_rate = _funding_events(index, funding, names)
+    check_range("impact", impact, lo=0)
+    vo = np.ones((1, 1))
+    if impact > 0:
+        if volume is None: raise ParameterError("is required when impact > 0", field="volume")
+        vo = _as_columns(volume, index, names, "volume")
+        if vo.shape[1] > 1 and _n_outside(vo, -math.inf): _refuse_values(vo, index, names, vo.shape[0] > 1, "volume")
+        if (vo <= 0).any(): raise DataError("must be > 0 where impact is charged", field="volume")
+    lev = math.inf if max_leverage is None else check_range("max_leverage", max_leverage, lo=0, lo_open=True)
+    dd = 0.0 if max_drawdown is None else check_range("max_drawdown", max_drawdown, 0, 1, lo_open=True, hi_open=True)
+    pause = check_int("pause_bars", pause_bars, lo=1, none=True)
+    check_range("init_cash", init_cash, lo=0, lo_open=True)
+    worst = min(top, lev) * (sl.max() + fees * (1 + sl.max()))
+    if worst >= 1: raise ParameterError(f"|target| x (slippage + fees) reaches {worst:.3g}: a target cannot be reached at that cost", field="fees")
+    if periods_per_year is not None: check_range("periods_per_year", periods_per_year, lo=0, lo_open=True)
+    inp = SimInputs(cl, op, lag, target, sl, vo, funding_start, funding_bar, funding_rate, float(fees), float(impact), float(lev), float(dd),
+                    -1 if pause is None else pause, float(init_cash))
+    return inp, positions, int(n_changes)
 
-# %% ../../nbs/50_backtest.engine.ipynb #ad024b2d
+# %% ../../nbs/50_backtest.engine.ipynb #83a5afae
+def _cached(f):
+    "Decorator for a derived value of a result: computed on first access, then kept in `self._cache`"
+    @functools.wraps(f)
+    def _get(self):
+        if f.__name__ not in self._cache: self._cache[f.__name__] = f(self)
+        return self._cache[f.__name__]
+    return _get
+
 @dataclasses.dataclass(eq=False, repr=False)
 class BacktestResult:
-    "Result of `backtest`: equity, returns, positions held, trades, fills, stops and metrics"
+    "Result of `backtest`: equity and records; returns, positions held, trades, fills, stops and metrics derived on demand"
     equity: pd.Series|pd.DataFrame      # Equity at each close (cash + units x close)
-    units: pd.Series|pd.DataFrame       # Units held during each bar (after its open fill)
     close: pd.Series|pd.DataFrame       # Close prices the equity is marked at
-    fill_records: np.ndarray            # Raw fill records, fields `_FILL_FIELDS`
-    trade_records: np.ndarray           # Raw trade records, fields `_TRADE_FIELDS`
-    stop_records: np.ndarray            # Raw stop records, fields `_STOP_FIELDS`
+    fill_records: np.ndarray            # Fill records, `fill_dt`
+    trade_records: np.ndarray           # Trade records, `trade_dt`
+    stop_records: np.ndarray            # Stop records, `stop_dt`
     init_cash: float                    # Starting equity of each column
-    periods_per_year: float|None        # Bars per year, for annualised metrics
+    periods_per_year: float|None        # Bars per year for annualised metrics (None: inferred from the index when needed)
+    _cache: dict = dataclasses.field(default_factory=dict, init=False)
+    if TYPE_CHECKING:                                                  # the derived values are added with @patch, one section each
+        def __getattr__(self, name:str) -> Any: ...
 
     @property
     def is_frame(self) -> bool: return isinstance(self.equity, pd.DataFrame)
@@ -324,70 +511,7 @@ class BacktestResult:
         end = f"{end:.6g}" if not self.is_frame else f"{end.min():.6g}..{end.max():.6g}"
         return f"BacktestResult({len(self.columns)} column(s), {len(self.equity)} bars, {len(self.trade_records)} trades, final equity {end})"
 
-    @functools.cached_property
-    def returns(self) -> pd.Series|pd.DataFrame:
-        "Per-bar simple returns of equity; the first is measured from the initial cash"
-        prev = self.equity.shift(1)
-        prev.iloc[0] = self.init_cash
-        return self.equity / prev - 1.0
-
-    @functools.cached_property
-    def positions(self) -> pd.Series|pd.DataFrame:
-        "Exposure held at each close: units x close / equity (NaN where equity <= 0)"
-        c = self.close.to_numpy()
-        value = self.units * (c[:, None] if self.is_frame and c.ndim == 1 else c)
-        return value / self.equity.where(self.equity > 0)
-
-    def _table(self, records:np.ndarray, cols:dict) -> pd.DataFrame:
-        df = pd.DataFrame(cols)
-        if self.is_frame: df.insert(0, "column", np.asarray(self.columns, dtype=object)[records[:, 0].astype(np.int64)])
-        return df
-
-    @functools.cached_property
-    def fills(self) -> pd.DataFrame:
-        "Every fill: time, units before/after, traded size, price (slippage included), fee, notional, equity before, reason"
-        r, idx = self.fill_records, self.equity.index
-        return self._table(r, dict(time=idx[r[:, 1].astype(np.int64)], units_before=r[:, 2], units_after=r[:, 3], size=r[:, 3] - r[:, 2],
-                                   price=r[:, 4], fee=r[:, 5], notional=np.abs(r[:, 3] - r[:, 2]) * r[:, 4], equity_before=r[:, 7],
-                                   reason=pd.Categorical.from_codes(r[:, 6].astype(np.int64), REASONS)))
-
-    @functools.cached_property
-    def trades(self) -> pd.DataFrame:
-        "Round-trip trades with entry/exit time and price, size, PnL, fees, funding and holding time"
-        r, idx = self.trade_records, self.equity.index
-        entry, exit_ = r[:, 2].astype(np.int64), r[:, 3].astype(np.int64)
-        pnl = r[:, 1] * (r[:, 7] - r[:, 5]) - r[:, 9] - r[:, 10]
-        cols = dict(direction=r[:, 1].astype(np.int64), entry_time=idx[entry], exit_time=idx[exit_], entry_price=r[:, 5] / r[:, 4],
-                    exit_price=r[:, 7] / r[:, 6], size=r[:, 8], entry_notional=r[:, 5], pnl=pnl, **{"return": pnl / r[:, 5]},
-                    fees=r[:, 9], funding=r[:, 10], holding_bars=exit_ - entry, holding_time=idx[exit_] - idx[entry], is_open=r[:, 11] > 0)
-        return self._table(r, cols)
-
-    @functools.cached_property
-    def stops(self) -> pd.DataFrame:
-        "Drawdown stops and bankruptcies, at the bar whose close triggered them"
-        r = self.stop_records
-        return self._table(r, dict(time=self.equity.index[r[:, 1].astype(np.int64)], equity=r[:, 2], peak=r[:, 3], drawdown=1 - r[:, 2] / r[:, 3],
-                                   kind=pd.Categorical.from_codes(r[:, 4].astype(np.int64), REASONS)))
-
-    @functools.cached_property
-    def metrics(self) -> dict|pd.DataFrame:
-        "`performance_metrics` with exposure, turnover and trade statistics: a dict, or a DataFrame with one row per column"
-        if self.periods_per_year is None:
-            raise ParameterError("unknown for a non-datetime index: pass periods_per_year to backtest", field="periods_per_year")
-        f = self.fills
-        frac = (f["notional"] / f["equity_before"]).to_numpy()
-        traded = {c: frac[(f["column"] == c).to_numpy()] for c in self.columns} if self.is_frame else frac
-        return performance_metrics(self.returns, self.periods_per_year, positions=self.positions.fillna(0.0), traded=traded, trades=self.trades)
-
-    def plot(self, column=None, title:str|None=None, max_points:int=5000): # Column of a multi-column result (default: the first), title, display thinning
-        "Plotly chart of equity, drawdown and positions held"
-        eq, pos = self.equity, self.positions
-        if isinstance(eq, pd.DataFrame) and isinstance(pos, pd.DataFrame):
-            column = self.columns[0] if column is None else column
-            eq, pos = eq[column], pos[column]
-        return plot_backtest(eq, pos, title=title or f"Backtest{'' if column is None else ': ' + str(column)}", max_points=max_points)
-
-# %% ../../nbs/50_backtest.engine.ipynb #59e49dba
+# %% ../../nbs/50_backtest.engine.ipynb #f25358be
 def backtest(close:pd.Series|pd.DataFrame, # Close prices: a Series (shared by all columns) or a DataFrame with the positions' columns
              positions:pd.Series|pd.DataFrame, # Target exposure decided at each bar's close (fraction of equity; < 0 short)
              open:pd.Series|pd.DataFrame|None=None, # Open prices (default: the previous close, as for continuous 24/7 bars)
@@ -404,65 +528,132 @@ def backtest(close:pd.Series|pd.DataFrame, # Close prices: a Series (shared by a
              periods_per_year:float|None=None, # Bars per year for metrics (default: inferred from a DatetimeIndex, 24/7)
              ) -> BacktestResult:
     "Backtest target positions with T+1 fills at the next open, fees, slippage, funding, a leverage cap and a drawdown stop"
-    if not isinstance(close, (pd.Series, pd.DataFrame)): raise ParameterError(f"must be a Series or DataFrame, got {type(close).__name__}", field="close")
-    index = close.index
-    _check_index(index)
-    if isinstance(positions, np.ndarray): positions = pd.Series(positions, index=index) if positions.ndim == 1 else pd.DataFrame(positions, index=index)
-    if not isinstance(positions, (pd.Series, pd.DataFrame)):
-        raise ParameterError(f"must be a Series or DataFrame, got {type(positions).__name__}", field="positions")
-    is_frame = isinstance(positions, pd.DataFrame)
-    if isinstance(close, pd.DataFrame) and not is_frame:
-        raise ParameterError("must be a DataFrame with the close prices' columns when close is a DataFrame", field="positions")
-    columns = list(positions.columns) if is_frame else [positions.name]
-    target = _frame(positions, index, columns, "positions", allow_1col=False)
-    cl = _frame(close, index, columns, "close")
-    _check_prices(cl, index, "close")
-    if open is None: op = np.ascontiguousarray(np.concatenate([cl[:, :1], cl[:, :-1]], axis=1))
-    else:
-        op = _frame(open, index, columns, "open")
-        if op.shape[1] == 1: raise ParameterError("must be open prices per bar (a Series or DataFrame), not one number", field="open")
-        if op.shape[0] != cl.shape[0]: raise ParameterError("must have the same columns as close", field="open")
-        _check_prices(op, index, "open")
-    check_range("fees", fees, 0, 1, hi_open=True)
-    sl = _frame(slippage, index, columns, "slippage")
-    if not ((sl >= 0) & (sl < 1)).all(): raise ParameterError(f"must be in [0, 1), got values from {sl.min()} to {sl.max()}", field="slippage")
-    if funding is None: fu = np.zeros((1, 1))
-    elif isinstance(funding, pd.Series): fu = _bar_funding(index, funding)[None, :]
-    elif isinstance(funding, pd.DataFrame):
-        if list(funding.columns) != columns: raise ParameterError(f"columns {list(funding.columns)[:5]} must match the positions' columns", field="funding")
-        fu = np.ascontiguousarray(np.stack([_bar_funding(index, funding[c].dropna()) for c in columns]))
-    else: raise ParameterError(f"must be a Series or DataFrame of rates indexed by funding time, got {type(funding).__name__}", field="funding")
-    check_range("impact", impact, lo=0)
-    if impact > 0:
-        if volume is None: raise ParameterError("is required when impact > 0", field="volume")
-        vo = _frame(volume, index, columns, "volume")
-        if vo.shape[1] == 1: vo = np.full((1, len(index)), vo[0, 0])          # one number: the same volume on every bar
-        if (vo <= 0).any(): raise DataError("must be > 0 where impact is charged", field="volume")
-    else: vo = np.ones((1, 1))
-    lev = math.inf if max_leverage is None else check_range("max_leverage", max_leverage, lo=0, lo_open=True)
-    dd = 0.0 if max_drawdown is None else check_range("max_drawdown", max_drawdown, 0, 1, lo_open=True, hi_open=True)
-    if pause_bars is not None and (isinstance(pause_bars, bool) or not isinstance(pause_bars, (int, np.integer)) or pause_bars < 1):
-        raise ParameterError(f"must be an int >= 1 or None, got {pause_bars!r}", field="pause_bars")
-    check_range("init_cash", init_cash, lo=0, lo_open=True)
-    worst = min(float(np.abs(target).max()), lev) * (sl.max() + fees * (1 + sl.max()))
-    if worst >= 1: raise ParameterError(f"|target| x (slippage + fees) reaches {worst:.3g}: a target cannot be reached at that cost", field="fees")
-    if periods_per_year is None and isinstance(index, pd.DatetimeIndex): periods_per_year = infer_periods_per_year(index)
-    elif periods_per_year is not None: check_range("periods_per_year", periods_per_year, lo=0, lo_open=True)
-    try:
-        equity, units, fills, trades, stops = _run_kernel(cl, op, target, sl, fu, vo, float(fees), float(impact), float(lev), float(dd),
-                                                          -1 if pause_bars is None else int(pause_bars), float(init_cash))
+    inp, positions, n_changes = _check_inputs(close, positions, open, fees, slippage, funding, init_cash, max_leverage, max_drawdown,
+                                              pause_bars, impact, volume, periods_per_year)
+    try: equity, fills, trades, stops = _run_kernel(inp, n_changes)
     except ValueError as e:                                                # the kernel's only error: impact made an order unfillable
         if not (e.args and e.args[0] == "impact"): raise
         _, j, t, s = e.args
-        col = f" in column {columns[j]!r}" if is_frame else ""
-        raise ParameterError(f"slippage with impact reached {s:.3g} on the order filled at {index[t]}{col}: too large for the volume of the "
+        col = f" in column {positions.columns[j]!r}" if isinstance(positions, pd.DataFrame) else ""
+        raise ParameterError(f"slippage with impact reached {s:.3g} on the order filled at {close.index[t]}{col}: too large for the volume of the "
                              f"bar before; a fill price must stay positive and the target reachable (lower impact, or check the volume)",
                              field="impact") from None
-    if is_frame:
-        wrap = lambda a: pd.DataFrame(a.T, index=index, columns=positions.columns, copy=False)
-    else:
-        wrap = lambda a: pd.Series(a[0], index=index, name=positions.name, copy=False)
-    return BacktestResult(wrap(equity), wrap(units), close, fills, trades, stops, float(init_cash), periods_per_year)
+    if isinstance(positions, pd.DataFrame): eq = pd.DataFrame(equity.T, index=close.index, columns=positions.columns, copy=False)
+    else: eq = pd.Series(equity[0], index=close.index, name=positions.name, copy=False)
+    return BacktestResult(eq, close, fills, trades, stops, inp.init_cash, periods_per_year)
+
+# %% ../../nbs/50_backtest.engine.ipynb #790db103
+@patch(as_prop=True)
+@_cached
+def returns(self:BacktestResult) -> pd.Series|pd.DataFrame:
+    "Per-bar simple returns of equity; the first is measured from the initial cash"
+    prev = self.equity.shift(1)
+    prev.iloc[0] = self.init_cash
+    return self.equity / prev - 1.0
+
+# %% ../../nbs/50_backtest.engine.ipynb #89ce103b
+@njit(cache=True)
+def _held_units(fills:np.ndarray, m:int, n:int) -> np.ndarray:
+    "Units held during each bar of each of `m` columns, from the fill records (ordered by column, then bar)"
+    out, k = np.empty((m, n)), 0
+    for j in range(m):
+        u, t0 = 0.0, 0
+        while k < len(fills) and fills[k].column == j:
+            out[j, t0:fills[k].bar] = u
+            u, t0 = fills[k].units_after, fills[k].bar
+            k += 1
+        out[j, t0:] = u
+    return out
+
+@patch
+def _like_equity(self:BacktestResult, a:np.ndarray) -> pd.Series|pd.DataFrame:
+    "A (columns, bars) array labelled like the equity"
+    if isinstance(self.equity, pd.DataFrame): return pd.DataFrame(a.T, index=self.equity.index, columns=self.equity.columns, copy=False)
+    return pd.Series(a[0], index=self.equity.index, name=self.equity.name, copy=False)
+
+@patch(as_prop=True)
+@_cached
+def units(self:BacktestResult) -> pd.Series|pd.DataFrame:
+    "Units held during each bar (after its open's fill)"
+    return self._like_equity(_held_units(self.fill_records, len(self.columns), len(self.equity)))
+
+# %% ../../nbs/50_backtest.engine.ipynb #ddac04a6
+@patch(as_prop=True)
+@_cached
+def positions(self:BacktestResult) -> pd.Series|pd.DataFrame:
+    "Exposure held at each close: units x close / equity (NaN where equity <= 0)"
+    c = self.close.to_numpy()
+    value = self.units * (c[:, None] if self.is_frame and c.ndim == 1 else c)
+    return value / self.equity.where(self.equity > 0)
+
+# %% ../../nbs/50_backtest.engine.ipynb #b9538887
+@patch
+def _table(self:BacktestResult, records:np.ndarray, cols:dict) -> pd.DataFrame:
+    "A record table: `cols`, with the backtest's column name first for a multi-column result"
+    df = pd.DataFrame(cols)
+    if self.is_frame: df.insert(0, "column", np.asarray(self.columns, dtype=object)[records["column"]])
+    return df
+
+@patch(as_prop=True)
+@_cached
+def fills(self:BacktestResult) -> pd.DataFrame:
+    "Every fill: time, units before/after, traded size, price (slippage included), fee, notional, equity before, reason"
+    r, idx = self.fill_records, self.equity.index
+    size = r["units_after"] - r["units_before"]
+    return self._table(r, dict(time=idx[r["bar"]], units_before=r["units_before"], units_after=r["units_after"], size=size,
+                               price=r["price"], fee=r["fee"], notional=np.abs(size) * r["price"], equity_before=r["equity_before"],
+                               reason=pd.Categorical.from_codes(r["reason"], REASONS)))
+
+# %% ../../nbs/50_backtest.engine.ipynb #46abae0b
+@patch(as_prop=True)
+@_cached
+def trades(self:BacktestResult) -> pd.DataFrame:
+    "Round-trip trades with entry/exit time and price, size, PnL, fees, funding and holding time"
+    r, idx = self.trade_records, self.equity.index
+    entry, exit_ = r["entry_bar"], r["exit_bar"]
+    pnl = r["direction"] * (r["exit_value"] - r["entry_value"]) - r["fees"] - r["funding"]
+    cols = dict(direction=r["direction"], entry_time=idx[entry], exit_time=idx[exit_], entry_price=r["entry_value"] / r["entry_units"],
+                exit_price=r["exit_value"] / r["exit_units"], size=r["peak_units"], entry_notional=r["entry_value"], pnl=pnl,
+                **{"return": pnl / r["entry_value"]}, fees=r["fees"], funding=r["funding"], holding_bars=exit_ - entry,
+                holding_time=idx[exit_] - idx[entry], is_open=r["is_open"])
+    return self._table(r, cols)
+
+# %% ../../nbs/50_backtest.engine.ipynb #7807294e
+@patch(as_prop=True)
+@_cached
+def stops(self:BacktestResult) -> pd.DataFrame:
+    "Drawdown stops and bankruptcies, at the bar whose close triggered them"
+    r = self.stop_records
+    return self._table(r, dict(time=self.equity.index[r["bar"]], equity=r["equity"], peak=r["peak"], drawdown=1 - r["equity"] / r["peak"],
+                               kind=pd.Categorical.from_codes(r["kind"], REASONS)))
+
+# %% ../../nbs/50_backtest.engine.ipynb #d8eddc23
+@patch(as_prop=True)
+@_cached
+def metrics(self:BacktestResult) -> dict|pd.DataFrame:
+    "`performance_metrics` with exposure, turnover and trade statistics: a dict, or a DataFrame with one row per column"
+    ppy = self.periods_per_year
+    if ppy is None and not isinstance(self.equity.index, pd.DatetimeIndex):
+        raise ParameterError("unknown for a non-datetime index: pass periods_per_year to backtest", field="periods_per_year")
+    if ppy is None: ppy = infer_periods_per_year(self.equity.index)
+    f = self.fills
+    frac = (f["notional"] / f["equity_before"]).to_numpy()
+    if self.is_frame:                                                  # fills come column by column: split at the boundaries
+        frac = dict(zip(self.columns, np.split(frac, np.searchsorted(self.fill_records["column"], np.arange(1, len(self.columns))))))
+    return performance_metrics(self.returns, ppy, positions=self.positions.fillna(0.0), traded=frac, trades=self.trades)
+
+# %% ../../nbs/50_backtest.engine.ipynb #0e4c6d0b
+@patch
+def plot(self:BacktestResult,
+         column=None, # Column of a multi-column result (default: the first)
+         title:str|None=None, # Chart title
+         max_points:int=5000): # Thin long paths to about this many points for display
+    "Plotly chart of equity, drawdown and positions held"
+    eq, pos = self.equity, self.positions
+    if isinstance(eq, pd.DataFrame) and isinstance(pos, pd.DataFrame):
+        column = self.columns[0] if column is None else column
+        eq, pos = eq[column], pos[column]
+    return plot_backtest(eq, pos, title=title or f"Backtest{'' if column is None else ': ' + str(column)}", max_points=max_points)
 
 # %% ../../nbs/50_backtest.engine.ipynb #03fdd444
 def volatility_slippage(close:pd.Series|pd.DataFrame, # Close prices

@@ -10,6 +10,8 @@ import dataclasses, itertools, math
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 from scipy import stats
 
 from ..core import ParameterError, check_choice, check_range
@@ -121,7 +123,6 @@ def _metrics_1d(r:np.ndarray, ppy:float) -> dict:
                 profit_factor=float(gains / losses) if losses > 0 else (math.inf if gains > 0 else math.nan),
                 psr=probabilistic_sharpe_ratio(r), n_periods=n)
 
-# %% ../../nbs/52_backtest.metrics.ipynb #4b21daf1
 def performance_metrics(returns:pd.Series|pd.DataFrame|np.ndarray, # Per-period simple returns (a DataFrame: one backtest per column)
                         periods_per_year:float|None=None, # Periods per year (default: inferred from a DatetimeIndex)
                         positions:pd.Series|pd.DataFrame|None=None, # Position held each period (fraction of equity), for exposure
@@ -132,9 +133,10 @@ def performance_metrics(returns:pd.Series|pd.DataFrame|np.ndarray, # Per-period 
     if periods_per_year is None: periods_per_year = infer_periods_per_year(getattr(returns, "index", None))
     check_range("periods_per_year", periods_per_year, lo=0, lo_open=True)
     if isinstance(returns, pd.DataFrame):
+        by_column = {} if trades is None else dict(tuple(trades.groupby("column", sort=False)))
         rows = {c: performance_metrics(returns[c], periods_per_year,
                                        None if positions is None else positions[c], None if traded is None else traded[c],
-                                       None if trades is None else trades[trades["column"] == c]) for c in returns.columns}
+                                       None if trades is None else by_column.get(c, trades.iloc[:0])) for c in returns.columns}
         return pd.DataFrame.from_dict(rows, orient="index")
     out = _metrics_1d(_returns_array(returns), periods_per_year)
     if positions is not None:
@@ -194,7 +196,6 @@ class PBOResult:
     n_splits: int               # S, the number of blocks
     n_combinations: int         # C(S, S/2)
 
-# %% ../../nbs/52_backtest.metrics.ipynb #f3405968
 def _block_performance(n:np.ndarray, s1:np.ndarray, s2:np.ndarray, metric:str) -> np.ndarray:
     "Performance per (split, configuration) from summed counts, sums and sums of squares"
     mean = s1 / n[:, None]
@@ -233,10 +234,12 @@ def probability_of_backtest_overfitting(returns:pd.DataFrame|np.ndarray, # T x N
 
 # %% ../../nbs/52_backtest.metrics.ipynb #1fb2b691
 def _thin(obj:pd.Series|pd.DataFrame, max_points:int) -> pd.Series|pd.DataFrame:
+    "Every k-th row, so that about `max_points` remain"
     step = max(1, math.ceil(len(obj) / max_points))
     return obj.iloc[::step] if step > 1 else obj
 
 def _frame(x:pd.Series|pd.DataFrame, name:str) -> pd.DataFrame:
+    "A Series as a one-column DataFrame (named `name` if it has no name)"
     return x.to_frame(x.name if x.name is not None else name) if isinstance(x, pd.Series) else x
 
 def plot_backtest(equity:pd.Series|pd.DataFrame, # Equity path(s) marked at each close
@@ -245,8 +248,6 @@ def plot_backtest(equity:pd.Series|pd.DataFrame, # Equity path(s) marked at each
                   max_points:int=5000, # Thin long paths to about this many points for display
                   max_columns:int=10): # Plot at most this many columns of a DataFrame
     "Plotly figure: equity, drawdown and (when given) positions, stacked on a shared time axis"
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
     eq = _frame(equity, "equity").iloc[:, :max_columns]
     dd = drawdown_series(eq)
     rows = 3 if positions is not None else 2
@@ -266,21 +267,25 @@ def plot_backtest(equity:pd.Series|pd.DataFrame, # Equity path(s) marked at each
     fig.update_layout(title=title, height=250 * rows, margin=dict(l=40, r=20, t=60, b=30), hovermode="x unified")
     return fig
 
-def plot_equity(equity:pd.Series|pd.DataFrame, title:str="Equity", max_points:int=5000): # Equity path(s), title, display thinning
+# %% ../../nbs/52_backtest.metrics.ipynb #40f46537
+def plot_equity(equity:pd.Series|pd.DataFrame, # Equity path(s)
+                title:str="Equity", # Figure title
+                max_points:int=5000): # Thin long paths to about this many points for display
     "Plotly line chart of equity"
-    import plotly.graph_objects as go
     eq = _thin(_frame(equity, "equity"), max_points)
     return go.Figure([go.Scatter(x=eq.index, y=eq[c].to_numpy(), name=str(c), mode="lines") for c in eq.columns], layout=dict(title=title))
 
-def plot_drawdown(equity:pd.Series|pd.DataFrame, title:str="Drawdown", max_points:int=5000): # Equity path(s), title, display thinning
+def plot_drawdown(equity:pd.Series|pd.DataFrame, # Equity path(s)
+                  title:str="Drawdown", # Figure title
+                  max_points:int=5000): # Thin long paths to about this many points for display
     "Plotly area chart of the drawdown from the running peak"
-    import plotly.graph_objects as go
     dd = _thin(drawdown_series(_frame(equity, "equity")), max_points)
     fig = go.Figure([go.Scatter(x=dd.index, y=dd[c].to_numpy(), name=str(c), mode="lines", fill="tozeroy") for c in dd.columns], layout=dict(title=title))
     return fig.update_yaxes(tickformat=".0%")
 
-def plot_positions(positions:pd.Series|pd.DataFrame, title:str="Position", max_points:int=5000): # Positions, title, display thinning
+def plot_positions(positions:pd.Series|pd.DataFrame, # Position held (fraction of equity)
+                   title:str="Position", # Figure title
+                   max_points:int=5000): # Thin long paths to about this many points for display
     "Plotly step chart of the position held (fraction of equity)"
-    import plotly.graph_objects as go
     pos = _thin(_frame(positions, "position"), max_points)
     return go.Figure([go.Scatter(x=pos.index, y=pos[c].to_numpy(), name=str(c), mode="lines", line_shape="hv") for c in pos.columns], layout=dict(title=title))

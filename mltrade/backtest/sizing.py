@@ -11,11 +11,11 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..core import ParameterError, check_choice, check_range
+from ..core import ParameterError, check_bool, check_choice, check_range
 from .metrics import infer_periods_per_year
 
 # %% auto #0
-__all__ = ['check_signal', 'signal_to_position', 'fixed_fraction', 'kelly_fraction', 'kelly_position', 'ewm_volatility',
+__all__ = ['check_signal', 'signal_to_position', 'fixed_fraction', 'kelly_fraction', 'kelly_position', 'annualized_volatility',
            'volatility_target']
 
 # %% ../../nbs/51_backtest.sizing.ipynb #32f6320e
@@ -28,7 +28,9 @@ def check_signal(signal:pd.Series) -> pd.Series: # Bar-indexed -1/0/1 signal
         raise ParameterError(f"must be -1, 0 or 1; {int(bad.sum())} bad value(s), first {signal[bad].iloc[0]} at {signal.index[bad.argmax()]}", field="signal")
     return s
 
+# %% ../../nbs/51_backtest.sizing.ipynb #b27dbac5
 def _size(size, index:pd.Index, name:str="size") -> pd.Series|float:
+    "A size: a number >= 0, or a per-bar Series of them on the signal's index"
     if isinstance(size, pd.Series):
         if not size.index.equals(index): raise ParameterError("index must equal the signal's index", field=name)
         if not np.isfinite(size.to_numpy(dtype=float)).all() or (size < 0).any():
@@ -43,10 +45,12 @@ def signal_to_position(signal:pd.Series, # -1/0/1 per bar, decided at its close 
     "Target exposure per bar from a -1/0/1 signal: side from the signal, magnitude from `size`"
     s = check_signal(signal)
     check_choice("neutral", neutral, ("flat", "hold"))
+    check_bool("long_only", long_only)
     if neutral == "hold": s = s.replace(0.0, np.nan).ffill().fillna(0.0)
     if long_only: s = s.clip(lower=0.0)
     return (s * _size(size, s.index)).rename("position")
 
+# %% ../../nbs/51_backtest.sizing.ipynb #801a25c2
 def fixed_fraction(signal:pd.Series, # -1/0/1 per bar
                    fraction:float=1.0, # Fraction of equity per signal
                    neutral:str="flat") -> pd.Series: # See `signal_to_position`
@@ -88,10 +92,10 @@ def kelly_position(signal:pd.Series, # -1/0/1 per bar (e.g. from `double_thresho
     return signal_to_position(s, size.where(s != 0, 0.0) if neutral == "flat" else size, neutral)
 
 # %% ../../nbs/51_backtest.sizing.ipynb #cefa8b0f
-def ewm_volatility(close:pd.Series, # Close prices
-                   span:int=168, # EWM span in bars (168 hourly bars = one week)
-                   periods_per_year:float|None=None, # Bars per year (default: inferred from the index, 24/7)
-                   min_periods:int|None=None) -> pd.Series: # Returns needed before an estimate exists (default: span)
+def annualized_volatility(close:pd.Series, # Close prices
+                          span:int=168, # EWM span in bars (168 hourly bars = one week)
+                          periods_per_year:float|None=None, # Bars per year (default: inferred from the index, 24/7)
+                          min_periods:int|None=None) -> pd.Series: # Returns needed before an estimate exists (default: span)
     "Annualised EWM volatility of log returns, each value using returns up to that bar's close"
     check_range("span", span, lo=2)
     ppy = infer_periods_per_year(close.index) if periods_per_year is None else check_range("periods_per_year", periods_per_year, lo=0, lo_open=True)
@@ -99,14 +103,15 @@ def ewm_volatility(close:pd.Series, # Close prices
     r = np.log(close).diff()
     return (r.ewm(span=span, min_periods=span if min_periods is None else min_periods).std() * math.sqrt(ppy)).rename("volatility")
 
+# %% ../../nbs/51_backtest.sizing.ipynb #7bdca7c9
 def volatility_target(position:pd.Series, # Unscaled target exposure per bar (e.g. a signal, or Kelly-sized)
                       close:pd.Series, # Close prices on the same index
                       target_vol:float=0.2, # Annualised volatility to aim for
                       span:int=168, # EWM span of the volatility estimate, in bars
                       periods_per_year:float|None=None, # Bars per year (default: inferred, 24/7)
                       max_leverage:float=3.0) -> pd.Series: # Cap on the scale factor
-    "Scale `position` by target_vol / EWM volatility known at each close (0 until the estimate exists), capped"
+    "Scale `position` by target_vol / annualised EWM volatility known at each close (0 until the estimate exists), capped"
     check_range("target_vol", target_vol, lo=0, lo_open=True); check_range("max_leverage", max_leverage, lo=0, lo_open=True)
     if not position.index.equals(close.index): raise ParameterError("index must equal the close prices' index", field="position")
-    scale = (target_vol / ewm_volatility(close, span, periods_per_year)).clip(upper=max_leverage).fillna(0.0)
+    scale = (target_vol / annualized_volatility(close, span, periods_per_year)).clip(upper=max_leverage).fillna(0.0)
     return (position.astype(float) * scale).rename("position")

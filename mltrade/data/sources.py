@@ -6,7 +6,7 @@ Docs: https://mltrade.github.io/mltrade/data.sources.html.md"""
 
 # %% ../../nbs/05_data.sources.ipynb #61b1e12a
 from __future__ import annotations
-import dataclasses, functools, json, lzma, warnings
+import dataclasses, functools, hashlib, json, lzma, math, warnings
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
@@ -14,16 +14,18 @@ from typing import Any, Callable
 import numpy as np, pandas as pd
 import requests
 
-from ..core import DataError, FetchError, ParameterError, check_choice, get_logger, get_settings
+from ..core import DataError, FetchError, ParameterError, check_choice, get_logger, get_settings, sha256_file
 from .binance import BinanceClient
 from .cache import BarCache, CacheCorruptError, SeriesKey
-from .schema import (PRICE_COLUMNS, INTERVALS, KLINE_FIELDS, DepthCapture, check_interval, check_time_range, depth_levels, klines_to_frame,
-                                 ms_to_utc, slice_time, validate_bars, validate_depth_levels, validate_depth_updates, validate_funding, validate_trades)
+from .schema import (BAR_COLUMNS, OPTIONAL_BAR_COLUMNS, PRICE_COLUMNS, INTERVALS, KLINE_FIELDS, DepthCapture, check_interval, check_time_range,
+                                 depth_levels, epoch_ns, klines_to_frame, ms_to_utc, rule_error, slice_time, validate_bars, validate_depth_levels,
+                                 validate_depth_updates, validate_funding, validate_trades)
 
 # %% auto #0
-__all__ = ['SAMPLE_SERIES', 'SAMPLE_CAPTURES', 'SAMPLE_FUNDING', 'SOURCES', 'samples_dir', 'SampleSeries', 'resample_bars',
-           'Capture', 'read_capture', 'load_trades', 'load_depth', 'load_funding', 'load_mark_price', 'sample_catalog',
-           'closed_until', 'yahoo_ticker', 'load_bars']
+__all__ = ['SAMPLE_SERIES', 'SAMPLE_CAPTURES', 'SAMPLE_FUNDING', 'FILE_FORMATS', 'TIME_COLUMNS', 'EPOCH_UNITS', 'SOURCES',
+           'samples_dir', 'SampleSeries', 'resample_bars', 'Capture', 'read_capture', 'load_trades', 'load_depth',
+           'load_funding', 'load_mark_price', 'sample_catalog', 'closed_until', 'yahoo_ticker', 'file_format',
+           'parse_times', 'load_file', 'bars_fingerprint', 'load_bars']
 
 # %% ../../nbs/05_data.sources.ipynb #b04b1961
 def samples_dir() -> Path:
@@ -503,19 +505,156 @@ def _load_cache_only(symbol:str, interval:str, start, end, market:str, cache:Bar
                     f"Fetch it with source='auto' (or 'binance'); or, {hint}", field="cache", suggest=suggest)
 
 # %% ../../nbs/05_data.sources.ipynb #fe860486
-SOURCES = ("auto", "binance", "yfinance", "cache", "sample")
+FILE_FORMATS = {".csv": "csv", ".csv.gz": "csv", ".parquet": "parquet", ".pq": "parquet"}    # file name ending -> format
+TIME_COLUMNS = ("open_time", "timestamp", "time", "date", "datetime")                       # tried in order, case-insensitively
+EPOCH_UNITS = (("s", 1e11), ("ms", 1e14), ("us", 1e17), ("ns", math.inf))                  # unit of an epoch below each bound
+
+def file_format(path:str|Path) -> str: # A bar file's path
+    "The format of a bar file from its name: 'csv' or 'parquet'"
+    name = Path(path).name.lower()
+    for end, fmt in FILE_FORMATS.items():
+        if name.endswith(end): return fmt
+    raise ParameterError(f"{Path(path).name!r} is neither CSV nor parquet (names ending {', '.join(FILE_FORMATS)})", field="path")
+
+# %% ../../nbs/05_data.sources.ipynb #83c726df
+def parse_times(values, # The time column's values (or a time index)
+                name:str="time", # The column's name in the file, for errors
+               ) -> tuple[pd.DatetimeIndex, str]: # UTC open times, and how they were read
+    "Epoch numbers (unit from their size) or ISO-8601 strings as a UTC DatetimeIndex named open_time"
+    v = pd.Series(np.asarray(values) if not isinstance(values, pd.Index) else values.to_numpy(), copy=False)
+    if v.isna().any(): raise rule_error(name, "no missing times", pd.Index([f"row {i}" for i in np.flatnonzero(v.isna())]))
+    if pd.api.types.is_datetime64_any_dtype(v):
+        idx, how = pd.DatetimeIndex(v), "datetime"
+        idx = idx.tz_localize("UTC") if idx.tz is None else idx.tz_convert("UTC")
+    elif pd.api.types.is_numeric_dtype(v) and not pd.api.types.is_bool_dtype(v):
+        top = float(np.abs(v.to_numpy(dtype="float64")).max())
+        unit = next(u for u, bound in EPOCH_UNITS if top < bound)
+        idx, how = pd.DatetimeIndex(pd.to_datetime(v, unit=unit, utc=True)), f"epoch {unit}"
+    else:
+        got = pd.to_datetime(v.astype(str), utc=True, format="ISO8601", errors="coerce")
+        if got.isna().any():
+            bad = np.flatnonzero(got.isna())
+            raise rule_error(name, "ISO-8601 time or epoch number", pd.Index([f"row {i} ({v.iloc[i]!r})" for i in bad]))
+        idx, how = pd.DatetimeIndex(got), "ISO-8601"
+    return idx.as_unit("ns").rename("open_time"), how
+
+# %% ../../nbs/05_data.sources.ipynb #c6832866
+def _find_time(raw:pd.DataFrame, time_column:str|None) -> tuple[Any, str, pd.DataFrame]:
+    "The time values, the name they go by in the file, and the other columns"
+    if time_column is None and isinstance(raw.index, pd.DatetimeIndex): return raw.index, raw.index.name or "index", raw
+    names = {str(c).strip().lower(): c for c in raw.columns}
+    want = [time_column.strip().lower()] if time_column is not None else list(TIME_COLUMNS)
+    hit = next((names[w] for w in want if w in names), None)
+    if hit is not None: return raw[hit].to_numpy(), str(hit), raw.drop(columns=[hit]).reset_index(drop=True)
+    if time_column is not None and str(raw.index.name).strip().lower() == want[0]: return raw.index, str(raw.index.name), raw
+    what = f"no column {time_column!r}" if time_column is not None else f"no time index and none of the columns {list(TIME_COLUMNS)}"
+    raise ParameterError(f"{what} in the file (columns: {[str(c) for c in raw.columns]}); name the open-time column with time_column=", field="time_column")
+
+def _bar_table(raw:pd.DataFrame, time_column:str|None) -> tuple[pd.DataFrame, dict]:
+    "The file's table indexed by open time with the bar columns renamed; what was found, for attrs"
+    values, tname, rest = _find_time(raw, time_column)
+    idx, how = parse_times(values, tname)
+    known = (*BAR_COLUMNS, *OPTIONAL_BAR_COLUMNS)
+    renames: dict[str, str] = {}
+    for c in rest.columns:
+        key = str(c).strip().lower()
+        if key not in known: continue
+        twin = next((o for o, k in renames.items() if k == key), None)
+        if twin is not None: raise ParameterError(f"columns {twin!r} and {c!r} are both {key!r}; keep one", field=str(c))
+        renames[c] = key
+    table = rest.rename(columns=renames)
+    table.index = idx
+    return table, {"time_column": tname, "time_format": how, "renamed": {str(k): v for k, v in renames.items() if k != v},
+                   "extra_columns": [str(c) for c in table.columns if c not in known]}
+
+# %% ../../nbs/05_data.sources.ipynb #2added21
+def _check_file_interval(idx:pd.DatetimeIndex, interval:str|None, path:Path) -> str:
+    "The interval the timestamps show; `interval` if it agrees with them, else a `DataError` naming both"
+    d = np.diff(epoch_ns(idx))
+    if not len(d) or (d <= 0).any():                        # one bar, or out of order: validate_bars says where
+        if interval is None:
+            raise DataError(f"cannot infer the interval of {path.name} from {len(idx)} bar(s) not in time order; pass interval=", field="interval")
+        return interval
+    vals, counts = np.unique(d, return_counts=True)
+    step = pd.Timedelta(int(vals[np.argmax(counts)]), "ns")
+    shown = next((k for k, v in INTERVALS.items() if v == step), None)
+    if interval == "1M" and pd.Timedelta("28D") <= step <= pd.Timedelta("31D"): return interval
+    if interval is not None and INTERVALS[check_interval(interval)] == step: return interval
+    said = f"{shown} ({step})" if shown else f"{step}, which is no Binance interval"
+    if interval is None:
+        if shown is None: raise DataError(f"cannot infer the interval of {path.name}: its most common step is {said}", field="interval")
+        return shown
+    fix = f": load it with interval={shown!r}" if shown else ""
+    raise DataError(f"{path.name} holds bars {said} apart (its most common step), not {interval}{fix}", field="interval",
+                    rule="interval matches the timestamps", interval=interval, step=str(step), found=shown)
+
+# %% ../../nbs/05_data.sources.ipynb #f4df4e5a
+def _read_bar_file(path:Path) -> pd.DataFrame:
+    if not path.is_file(): raise ParameterError(f"no such file: {path}", field="path")
+    if file_format(path) == "csv": return pd.read_csv(path, float_precision="round_trip")      # every float read back exactly as written
+    return pd.read_parquet(path)
+
+def _blame_file_column(e:DataError, found:dict, path:Path) -> DataError:
+    "The validation error with the column named as the file names it, and the file"
+    back = {v: k for k, v in found["renamed"].items()}
+    col = found["time_column"] if e.field == "index" else back.get(e.field or "", e.field)
+    msg = str(e).removeprefix(f"{e.field}: ") if e.field else str(e)
+    return DataError(f"{msg} (in {path})", field=col, **e.context)
+
+def load_file(path:str|Path, # A CSV or parquet file of bars
+              symbol:str, # The symbol the bars are of (recorded in attrs)
+              interval:str|None=None, # Binance interval, checked against the timestamps; None: read from them
+              start=None, # First open time (inclusive; naive = UTC)
+              end=None, # Exclusive: bars that open before this time
+              market:str="spot", # "spot" or "usdm" (recorded in attrs)
+              time_column:str|None=None, # The open-time column (default: a time index, else the first of `TIME_COLUMNS`)
+             ) -> pd.DataFrame:
+    "Validated bars of [start, end) from the user's CSV or parquet file; attrs carry the file's path, hash and quality report"
+    path = Path(path).expanduser().resolve()
+    if not isinstance(symbol, str) or not symbol.isalnum(): raise ParameterError(f"must be a symbol like 'BTCUSDT', got {symbol!r}", field="symbol")
+    check_choice("market", market, ("spot", "usdm"))
+    if interval is not None: check_interval(interval)
+    start, end = check_time_range(start, end)
+    table, found = _bar_table(_read_bar_file(path), time_column)
+    interval = _check_file_interval(table.index, interval, path)
+    try:
+        bars, report = validate_bars(table, interval)
+        if start is not None or end is not None:
+            part = slice_time(bars, start, end)
+            if not len(part): raise DataError(f"no bars in [{start}, {end}); the file spans {bars.index[0]} .. {bars.index[-1]}", field="start")
+            bars, report = validate_bars(part, interval)
+    except DataError as e:
+        if e.field == "start": raise
+        raise _blame_file_column(e, found, path) from e
+    bars.attrs = {"symbol": symbol.upper(), "interval": interval, "source": "file", "market": market, "origin": str(path),
+                  "sha256": sha256_file(path), **found, "absent_columns": report.absent_columns, "report": report.to_dict(), "fetched": 0, "cached": 0}
+    return bars
+
+# %% ../../nbs/05_data.sources.ipynb #8954c81b
+def bars_fingerprint(bars:pd.DataFrame) -> str: # Bars indexed by open time (any frame with a time index)
+    "SHA-256 of the bars' contents: open times, column names and dtypes, and every value, in order"
+    h = hashlib.sha256(np.ascontiguousarray(epoch_ns(pd.DatetimeIndex(bars.index))).tobytes())
+    for c in bars.columns:
+        v = bars[c].to_numpy()
+        h.update(f"\x1f{c}\x1f{v.dtype}\x1f".encode())
+        h.update(np.ascontiguousarray(v).tobytes() if v.dtype.kind in "biuf" else "\x1e".join(map(str, v)).encode())
+    return h.hexdigest()
+
+# %% ../../nbs/05_data.sources.ipynb #1f1d3aaa
+SOURCES = ("auto", "binance", "yfinance", "cache", "sample", "file")
 
 def load_bars(symbol:str, # Binance symbol, e.g. "BTCUSDT"
               interval:str, # Binance interval, e.g. "1h"
               start=None, # First open time (inclusive; naive = UTC); None: as early as the source has
               end=None, # Exclusive: bars that open before this time (naive = UTC); None: up to the last closed bar
-              source:str="auto", # "auto", "binance", "yfinance", "cache" or "sample"
+              source:str="auto", # "auto", "binance", "yfinance", "cache", "sample" or "file"
               cache_dir=None, # Parquet cache directory (default: settings.cache_dir)
               market:str|None=None, # "spot" or "usdm"; None: spot, or whatever the bundled sample is
               client=None, # A `BinanceClient` to use (default: one for settings.binance_base_url)
               yf_session=None, # A `requests.Session` (or curl_cffi session) for yfinance (default: yfinance's kind)
               progress:Callable|None=None, # Called as bars arrive with (bars new to this load, open time of the last)
               on_cached:Callable|None=None, # Called once, before any fetch, with the bars of the range already in the cache
+              path:str|Path|None=None, # The CSV or parquet file that `source="file"` reads (see `load_file`)
              ) -> pd.DataFrame:
     "Validated bars of [start, end) indexed by UTC open time; attrs carry symbol, interval, source, what the data lacks, bars fetched and cached"
     check_choice("source", source, SOURCES)
@@ -525,8 +664,10 @@ def load_bars(symbol:str, # Binance symbol, e.g. "BTCUSDT"
         raise ParameterError(f"must be a Binance symbol like 'BTCUSDT', got {symbol!r}", field="symbol")
     for name, fn in (("progress", progress), ("on_cached", on_cached)):
         if fn is not None and not callable(fn): raise ParameterError(f"must be a function or None, got {fn!r}", field=name)
+    if (source == "file") != (path is not None): raise ParameterError("is read with source='file', and source='file' needs it", field="path")
     symbol, (start, end) = symbol.upper(), check_time_range(start, end)
     if source == "sample": return _sample_bars(symbol, interval, start, end, market)
+    if source == "file": return load_file(path, symbol, interval, start, end, market=market or "spot")  # type: ignore[arg-type]
     mkt, cache = market or "spot", BarCache(cache_dir)
     if source == "cache": return _load_cache_only(symbol, interval, start, end, mkt, cache, on_cached)
     srcs = (source,) if source != "auto" else ("binance", "yfinance") if mkt == "spot" else ("binance",)

@@ -25,8 +25,9 @@ from .microstructure import microstructure_features
 from .technical import TECHNICAL_FAMILIES, TECHNICAL_SPECS, technical_features
 
 # %% auto #0
-__all__ = ['log', 'FEATURE_GROUPS', 'GROUP_INPUTS', 'WARMUP_MODES', 'apply_warmup', 'build_features', 'AuditResult',
-           'audit_lookahead', 'WarmupError', 'audit_warmup', 'FeatureTransformer']
+__all__ = ['log', 'FEATURE_GROUPS', 'GROUP_INPUTS', 'WARMUP_MODES', 'WARMUP_BUDGET_FRACTION', 'WARMUP_MIN_KEPT', 'apply_warmup',
+           'warmup_budget', 'apply_warmup_budget', 'build_features', 'AuditResult', 'audit_lookahead', 'WarmupError',
+           'audit_warmup', 'FeatureTransformer']
 
 # %% ../../nbs/13_features.pipeline.ipynb #234c7140
 log = get_logger(__name__)
@@ -61,6 +62,49 @@ def apply_warmup(features:pd.DataFrame, # Features with `attrs["warmup"]` (bars 
         for j, c in enumerate(out.columns): a[:max(warm.get(c, 0), 0), j] = np.nan
         out = pd.DataFrame(a, index=features.index, columns=features.columns)
         out.attrs = {**features.attrs, "warmup_rows": 0}
+    return out
+
+# %% ../../nbs/13_features.pipeline.ipynb #b310e26e
+WARMUP_BUDGET_FRACTION = 0.25   # max_warmup="auto": the warm-up may take at most this share of the bars
+WARMUP_MIN_KEPT = 0.5           # max_warmup="auto" refuses a budget that keeps less than this share of the columns
+
+def warmup_budget(n_bars:int, # Bars the features are computed on
+                  max_warmup:int|str|None="auto", # None, a number of bars, or "auto"
+                 ) -> int|None: # The budget in bars (None: no budget)
+    "The warm-up budget in bars: `max_warmup` itself, or for 'auto' a quarter of the bars (`WARMUP_BUDGET_FRACTION`)"
+    check_int("n_bars", n_bars, lo=0)
+    if max_warmup is None or (isinstance(max_warmup, str) and max_warmup != "auto"):
+        return check_choice("max_warmup", max_warmup, ("auto", None))
+    if max_warmup == "auto": return int(n_bars * WARMUP_BUDGET_FRACTION)
+    return check_int("max_warmup", max_warmup, lo=0)
+
+# %% ../../nbs/13_features.pipeline.ipynb #b40bf9e4
+def _too_short(warm:dict, n:int, budget:int, left_out:list) -> DataError:
+    col = max(warm, key=lambda c: warm[c])
+    need = warm[col]
+    return DataError(f"too short for these features: {n} bars give a warm-up budget of {budget} bars (max_warmup='auto': {WARMUP_BUDGET_FRACTION:.0%} of "
+                     f"them), which leaves out {len(left_out)} of {len(warm)} columns; the full set needs a {need}-bar warm-up (set by {col}), which "
+                     f"would leave {max(n - need, 0)} bars. Pass more history, or a budget in bars (max_warmup=N) to accept fewer columns",
+                     field="bars", warmup_bars=need, warmup_column=col, bars=n, bars_left=max(n - need, 0), budget=budget, left_out=len(left_out),
+                     suggest={"max_warmup": budget})
+
+def apply_warmup_budget(features:pd.DataFrame, # Features with `attrs["warmup"]`, warm-up rows not yet dropped
+                        max_warmup:int|str|None="auto", # None, a number of bars, or "auto" (see `warmup_budget`)
+                       ) -> pd.DataFrame: # The columns whose warm-up fits; attrs `max_warmup`, `warmup_left_out`
+    "Leave out the columns whose declared warm-up exceeds the budget; say which in `attrs['warmup_left_out']`"
+    warm = features.attrs.get("warmup")
+    if warm is None: raise ParameterError("features carry no attrs['warmup']", field="features")
+    budget = warmup_budget(len(features), max_warmup)
+    left_out = [] if budget is None else [c for c in features.columns if warm.get(c, 0) > budget]
+    if max_warmup == "auto" and len(left_out) > (1 - WARMUP_MIN_KEPT) * len(warm): raise _too_short(warm, len(features), budget, left_out)  # type: ignore[arg-type]
+    if left_out and len(left_out) == features.shape[1]:
+        raise DataError(f"a warm-up budget of {budget} bars leaves no column: the shortest warm-up is {min(warm.values())} bars", field="max_warmup")
+    out = features.drop(columns=left_out) if left_out else features
+    out.attrs = {**features.attrs, "warmup": {c: w for c, w in warm.items() if c not in left_out}, "max_warmup": budget,
+                 "warmup_left_out": {c: warm[c] for c in left_out}}
+    if "groups" in features.attrs: out.attrs["groups"] = {g: [c for c in cs if c not in left_out] for g, cs in features.attrs["groups"].items()}
+    if left_out: log.info("warm-up budget of %d bars: %d column(s) with a longer warm-up left out, up to %s (%d bars)", budget, len(left_out),
+                          max(left_out, key=lambda c: warm[c]), max(warm[c] for c in left_out))
     return out
 
 # %% ../../nbs/13_features.pipeline.ipynb #e5b1d07f
@@ -115,6 +159,7 @@ def build_features(bars:pd.DataFrame, # OHLCV bars indexed by UTC open time
                    groups:Sequence[str]=("technical", "microstructure", "derivatives"), # Feature groups to compute
                    *,
                    warmup:str="drop", # "drop" the warm-up rows, blank them ("nan"), or "keep" them
+                   max_warmup:int|str|None=None, # Warm-up budget: None, bars, or "auto" (a quarter of the bars); longer columns are left out
                    n_jobs:int|None=None, # Parallel workers (default: settings.n_jobs); 1 runs in-process
                    progress:bool|None=None, # Show a progress bar (default: only for long runs)
                    **extra) -> pd.DataFrame: # Inputs (`trades`, `depth`, `funding`, `oi`, `mark`, `index`) and group options (`technical={...}`, ...)
@@ -124,6 +169,7 @@ def build_features(bars:pd.DataFrame, # OHLCV bars indexed by UTC open time
     if not groups: raise ParameterError("no feature group requested", field="groups")
     for g in groups: check_choice("groups", g, tuple(FEATURE_GROUPS))
     check_choice("warmup", warmup, WARMUP_MODES)
+    warmup_budget(len(bars), max_warmup)
     n_jobs = check_int("n_jobs", get_settings().n_jobs if n_jobs is None else n_jobs, lo=1)
     options, inputs = _check_extra(groups, extra)
     tasks = _tasks(groups, options, inputs, split=n_jobs > 1)
@@ -149,7 +195,8 @@ def build_features(bars:pd.DataFrame, # OHLCV bars indexed by UTC open time
         out = out[[c for g in groups for c in by_group[g]]]
     out.attrs = {"warmup": {k: v for p in parts for k, v in p.attrs["warmup"].items()}, "groups": by_group,
                  "symbol": bars.attrs.get("symbol"), "interval": bars.attrs.get("interval")}
-    inf = [c for p in parts for c, bad in zip(p.columns, _inf_columns(p.to_numpy(dtype="float64"))) if bad]  # per part: no 2-D copy
+    out = apply_warmup_budget(out, max_warmup)
+    inf = [c for p in parts for c, bad in zip(p.columns, _inf_columns(p.to_numpy(dtype="float64"))) if bad and c in out.columns]  # per part: no 2-D copy
     if inf:
         log.warning("infinite values turned into NaN in %s", inf)
         out = out.replace([np.inf, -np.inf], np.nan)
