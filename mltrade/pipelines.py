@@ -6,16 +6,20 @@ Docs: https://mltrade.github.io/mltrade/pipelines.html.md"""
 
 # %% ../nbs/57_pipelines.ipynb #e6ea5266
 from __future__ import annotations
-import ast, contextlib, dataclasses, datetime as dt, json, os, platform, re, shutil, socket, subprocess, threading, time
+import ast, atexit, contextlib, dataclasses, datetime as dt, json, os, platform, re, shutil, socket, subprocess, tempfile, threading, time
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 import dask
 import nbformat
+import optuna
+import plotly.graph_objects as go
 import pandas as pd
 import papermill as pm
 from distributed import Client, LocalCluster, as_completed, get_worker
+from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
 from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 from tqdm.auto import tqdm
@@ -23,12 +27,16 @@ from tqdm.auto import tqdm
 import mltrade
 from .core import MltradeError, ParameterError, atomic_write, check_bool, check_int, check_writable_dir, get_logger, get_settings, new_run_id, sha256_file
 from .data.schema import check_interval
+from .data.sources import bars_fingerprint
+from .registry import GateReport
+from .tracking import check_tracking
 from .servers import DASK_ALLOWED_FAILURES
 
 # %% auto #0
-__all__ = ['log', 'MANIFEST_PACKAGES', 'KERNEL_SETUP', 'PROGRESS_TOPIC', 'template_parameters', 'package_versions', 'git_commit',
-           'run_environment', 'NotebookJob', 'error_text', 'render_html', 'run_manifest', 'execute_job', 'plan_jobs',
-           'ClusterError', 'default_workers', 'dask_client', 'PipelineBatch', 'run_pipelines']
+__all__ = ['log', 'TEMPLATES', 'MANIFEST_PACKAGES', 'KERNEL_SETUP', 'PROGRESS_TOPIC', 'template_parameters', 'template_path',
+           'template_store', 'study_figures', 'version_gate', 'run_metrics', 'write_metrics', 'package_versions',
+           'git_commit', 'run_environment', 'NotebookJob', 'error_text', 'render_html', 'run_manifest', 'execute_job',
+           'plan_jobs', 'ClusterError', 'default_workers', 'dask_client', 'PipelineBatch', 'run_pipelines']
 
 # %% ../nbs/57_pipelines.ipynb #47411e50
 log = get_logger(__name__)
@@ -46,6 +54,66 @@ def template_parameters(template:str|Path) -> dict[str, Any]: # A notebook with 
     found = pm.inspect_notebook(str(path))
     if not found: raise ParameterError(f"{path.name} has no cell tagged 'parameters' for papermill to fill", field="template")
     return {name: _literal(p["default"]) for name, p in found.items()}
+
+# %% ../nbs/57_pipelines.ipynb #9bff3dd3
+TEMPLATES = Path(mltrade.__file__).parent/"templates"    # the pipeline templates shipped with the package
+
+def template_path(name:str) -> Path: # A template's name: "train" or "backtest"
+    "The shipped template `name`, as an absolute path"
+    found = sorted(p.stem for p in TEMPLATES.glob("*.ipynb"))
+    if name not in found: raise ParameterError(f"no template {name!r}; the package ships {found}", field="template")
+    return (TEMPLATES/f"{name}.ipynb").resolve()
+
+# %% ../nbs/57_pipelines.ipynb #42adeed7
+def template_store(uri:str|None=None) -> str: # A tracking URI, or None for a throwaway store
+    "The tracking URI a template logs to: `uri`, or a SQLite store in a temporary folder removed when the kernel exits"
+    if uri is not None:
+        if not isinstance(uri, str) or not uri: raise ParameterError(f"must be a tracking URI, got {uri!r}", field="tracking_uri")
+        return uri
+    d = tempfile.mkdtemp(prefix="mltrade-store-")
+    atexit.register(shutil.rmtree, d, True)
+    return f"sqlite:///{d}/mlflow.db"
+
+# %% ../nbs/57_pipelines.ipynb #ed22d14d
+def study_figures(trained) -> dict[str, go.Figure]: # A `signal.TrainedSignal`
+    "Optuna's optimisation history and parameter importances of each of the run's studies"
+    figs = {}
+    for name, study in trained.studies.items():
+        figs[f"{name}: optimisation history"] = optuna.visualization.plot_optimization_history(study)
+        done = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
+        if len(done) > 1 and study.best_params:
+            figs[f"{name}: parameter importances"] = optuna.visualization.plot_param_importances(study)
+    return figs
+
+# %% ../nbs/57_pipelines.ipynb #8c24ef1f
+def version_gate(name:str, # Registered model name
+                 version:int, # Its version
+                 uri:str|None=None) -> GateReport: # Tracking URI (default: `tracking_uri()`)
+    "The gate report `register` tagged on version `version` of `name`"
+    uri = check_tracking(uri)
+    try: tags = MlflowClient(uri).get_model_version(name, str(check_int("version", version, lo=1))).tags
+    except MlflowException: raise ParameterError(f"{name} has no version {version} in {uri}", field="version") from None
+    if "mltrade.gate" not in tags: raise ParameterError(f"{name} version {version} carries no gate report", field="version")
+    return GateReport.from_json(tags["mltrade.gate"])
+
+# %% ../nbs/57_pipelines.ipynb #d3ba0498
+def run_metrics(result, # A `research.ResearchResult`
+                gate:GateReport|None=None) -> dict: # The gate's report on its registered version (None: not registered)
+    "What a training run measured, free of run ids and times: a summary row, data (with its fingerprint), the research summary, the gate"
+    s = {k: v for k, v in result.summary().items() if k not in ("run_id", "mlflow_run_id", "seconds")}
+    h = s["headline"]
+    summary = {"holdout_sharpe": h["strategy_sharpe"], "holdout_return": h["strategy_total_return"], "buy_and_hold_return": h["buy_and_hold_total_return"],
+               "trading": h["trading"], "gate": "not run" if gate is None else "passed" if gate.passed else "failed"}
+    gate_json = None if gate is None else {k: v for k, v in json.loads(gate.to_json()).items() if k != "version"}
+    return {"summary": summary, **s, "data": {**s["data"], "fingerprint": bars_fingerprint(result.bars), "interval": result.config.interval,
+                                               "symbol": result.config.symbol}, "gate": gate_json}
+
+def write_metrics(metrics:dict, # Output of `run_metrics`
+                  output_dir:str|Path|None) -> Path|None: # The run's folder (None: nothing written)
+    "Write `metrics.json` into `output_dir` (atomically); return its path"
+    if output_dir is None: return None
+    with atomic_write(Path(output_dir)/"metrics.json", "w") as f: json.dump(metrics, f, indent=2)
+    return Path(output_dir)/"metrics.json"
 
 # %% ../nbs/57_pipelines.ipynb #8d0ceba4
 MANIFEST_PACKAGES = ("mltrade", "numpy", "pandas", "scikit-learn", "xgboost", "torch", "optuna", "mlflow", "ta-lib", "numba", "papermill", "dask")
