@@ -14,7 +14,7 @@ from .core import (MltradeError, check_writable_dir, configure_logging, ensure_d
                           run_context, seed_everything, set_settings)
 
 # %% auto #0
-__all__ = ['COMMANDS', 'WRITES', 'EXIT_USAGE', 'EXIT_INTERRUPTED', 'command', 'build_parser', 'cli_message', 'main',
+__all__ = ['COMMANDS', 'WRITES', 'EXIT_USAGE', 'EXIT_INTERRUPTED', 'DEMO_START', 'command', 'build_parser', 'cli_message', 'main',
            'print_batch']
 
 # %% ../nbs/80_cli.ipynb #03f68149
@@ -178,15 +178,23 @@ def _run(args, symbols:list[str], interval:str, **fixed) -> int:
     out = check_writable_dir(args.out if args.out else str(get_settings().reports_dir), "out" if args.out else "reports_dir", "--out" if args.out else None)
     batch = run_pipelines(symbols, template_path("train"), params, out, workers=args.workers, scheduler=args.scheduler)
     print_batch(batch)
-    return 0 if batch.ok else 1
+    return batch
 
 def _run_command(args) -> int:
     symbols, interval = _symbols_interval(args)
-    return _run(args, symbols, interval, source=args.source, **({"data_path": str(Path(args.data).resolve())} if args.data else {}))
+    batch = _run(args, symbols, interval, source=args.source, **({"data_path": str(Path(args.data).resolve())} if args.data else {}))
+    return 0 if batch.ok else 1
+
+DEMO_START = "2018-10-01"     # the demo's year of the bundled BTC hourly sample (to its last bar, 2019-10-17)
 
 def _demo_command(args) -> int:
-    rc = _run(args, ["BTCUSDT"], "1h", source="sample")
-    return rc
+    if args.start is None and args.end is None: args.start = DEMO_START
+    batch = _run(args, ["BTCUSDT"], "1h", source="sample")
+    r = batch.rows[0]
+    if r["status"] == "ok":
+        print(f"\nreport: {Path(r['folder'])/'train.html'}\ngate: {r['summary'].get('gate')} (the challenger's promotion gate; "
+              "`mltrade registry show mltrade-BTCUSDT-1h` for its checks)")
+    return 0 if batch.ok else 1
 
 command("run", "train on each symbol: the training template per symbol on Dask, an HTML report each, MLflow runs, challengers",
         _run_args, writes=("--out",))(_run_command)

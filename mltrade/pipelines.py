@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 import dask
+import mlflow
 import nbformat
 import optuna
 import plotly.graph_objects as go
@@ -28,15 +29,19 @@ import mltrade
 from .core import MltradeError, ParameterError, atomic_write, check_bool, check_int, check_writable_dir, get_logger, get_settings, new_run_id, sha256_file
 from .data.schema import check_interval
 from .data.sources import bars_fingerprint
-from .registry import GateReport
-from .tracking import check_tracking
+from .monitor import Champion
+from .registry import GateReport, register
+from .research import ResearchConfig, event_backtest, research_labels, run_research
+from .signal import SignalModel
+from .tracking import check_tracking, log_research, tracking
 from .servers import DASK_ALLOWED_FAILURES
 
 # %% auto #0
 __all__ = ['log', 'TEMPLATES', 'MANIFEST_PACKAGES', 'KERNEL_SETUP', 'PROGRESS_TOPIC', 'template_parameters', 'template_path',
-           'template_store', 'study_figures', 'version_gate', 'run_metrics', 'write_metrics', 'package_versions',
-           'git_commit', 'run_environment', 'NotebookJob', 'error_text', 'render_html', 'run_manifest', 'execute_job',
-           'plan_jobs', 'ClusterError', 'default_workers', 'dask_client', 'PipelineBatch', 'run_pipelines']
+           'template_store', 'study_figures', 'version_gate', 'run_metrics', 'write_metrics', 'register_research',
+           'load_registered', 'backtest_registered', 'backtest_metrics', 'package_versions', 'git_commit',
+           'run_environment', 'NotebookJob', 'error_text', 'render_html', 'run_manifest', 'execute_job', 'plan_jobs',
+           'ClusterError', 'default_workers', 'dask_client', 'PipelineBatch', 'run_pipelines']
 
 # %% ../nbs/57_pipelines.ipynb #47411e50
 log = get_logger(__name__)
@@ -114,6 +119,54 @@ def write_metrics(metrics:dict, # Output of `run_metrics`
     if output_dir is None: return None
     with atomic_write(Path(output_dir)/"metrics.json", "w") as f: json.dump(metrics, f, indent=2)
     return Path(output_dir)/"metrics.json"
+
+# %% ../nbs/57_pipelines.ipynb #fa28c97f
+def register_research(config:ResearchConfig, # The research run to train
+                      uri:str|None=None) -> int: # Tracking URI (default: `tracking_uri()`)
+    "Run `config`'s research run, log it to `uri` and register its model; return the new version"
+    result = run_research(config, track=False)
+    return register(log_research(result, uri=uri), uri=uri)
+
+# %% ../nbs/57_pipelines.ipynb #b4594fd4
+def load_registered(name:str, # Registered model name, e.g. "mltrade-BTCUSDT-1h"
+                    ref:str|int="champion", # An alias ("champion", "challenger") or a version number
+                    uri:str|None=None) -> Champion: # Tracking URI (default: `tracking_uri()`)
+    "A registered version, by alias or number, with its signal model and research configuration"
+    uri, client = check_tracking(uri), None
+    client = MlflowClient(uri)
+    try: mv = client.get_model_version(name, str(ref)) if isinstance(ref, int) or str(ref).isdigit() else client.get_model_version_by_alias(name, str(ref))
+    except MlflowException: raise ParameterError(f"{name} has no version or alias {ref!r} in {uri}", field="ref") from None
+    with tracking(uri): model = mlflow.pyfunc.load_model(f"models:/{name}/{mv.version}")
+    sm, meta = getattr(model.unwrap_python_model(), "signal_model", None), model.metadata.metadata or {}
+    if not isinstance(sm, SignalModel) or "research_config" not in meta:
+        raise ParameterError(f"{name} version {mv.version} is not a research run's signal model", field="name")
+    known = {f.name for f in dataclasses.fields(ResearchConfig)}
+    return Champion(name, int(mv.version), str(mv.run_id), model, sm, ResearchConfig(**{k: v for k, v in meta["research_config"].items() if k in known}))
+
+def backtest_registered(version:Champion, # Output of `load_registered`
+                        bars:pd.DataFrame, # Bars to score (the first `min_bars` are the features' warm-up)
+                        fees:float|None=None, # Per side (default: the run's)
+                        slippage:float|None=None, # Per side (default: the run's)
+                        funding:pd.Series|None=None) -> tuple[pd.DataFrame, Any]: # Funding rates of perpetual bars
+    "The model's signals at the run's events among `bars` and their T+1 backtest beside buy-and-hold: (signals, `BacktestResult`)"
+    cfg = dataclasses.replace(version.config, **{k: v for k, v in (("fees", fees), ("slippage", slippage)) if v is not None})
+    pred = version.signal_model.predict(bars)
+    events = research_labels(bars, pred.index, cfg)
+    signal = pred["signal"].loc[events.index].astype("int64")
+    exit_time, result = event_backtest(bars, signal, cfg, pred.index[0], funding)
+    return pred.loc[events.index].assign(exit_time=exit_time), result
+
+def backtest_metrics(version:Champion, bars:pd.DataFrame, result, # The version, the bars and `backtest_registered`'s result
+                     fees:float|None=None, slippage:float|None=None) -> dict: # The costs given to it (None: the run's)
+    "What a backtest run measured, free of run ids and times: a summary row, the data with its fingerprint, the costs, both columns' performance"
+    perf = json.loads(result.metrics.to_json(orient="index"))
+    s, b = perf["strategy"], perf["buy_and_hold"]
+    return {"summary": {"version": version.version, "holdout_sharpe": s["sharpe"], "holdout_return": s["total_return"],
+                        "buy_and_hold_return": b["total_return"], "trades": s.get("n_trades")},
+            "data": {"symbol": version.config.symbol, "interval": version.config.interval, "start": str(bars.index[0]), "end": str(bars.index[-1]),
+                     "fingerprint": bars_fingerprint(bars)},
+            "costs": {"fees": version.config.fees if fees is None else fees, "slippage": version.config.slippage if slippage is None else slippage},
+            "performance": perf}
 
 # %% ../nbs/57_pipelines.ipynb #8d0ceba4
 MANIFEST_PACKAGES = ("mltrade", "numpy", "pandas", "scikit-learn", "xgboost", "torch", "optuna", "mlflow", "ta-lib", "numba", "papermill", "dask")

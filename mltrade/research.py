@@ -25,8 +25,8 @@ from .tracking import log_research
 
 # %% auto #0
 __all__ = ['ResearchConfig', 'research_labels', 'holdout_split', 'event_positions', 'research_funding', 'ResearchResult',
-           'research_model_params', 'check_run_bars', 'research_feature_options', 'run_research', 'research_summary',
-           'save_research']
+           'event_backtest', 'research_model_params', 'check_run_bars', 'research_feature_options', 'run_research',
+           'research_summary', 'save_research']
 
 # %% ../nbs/55_research.ipynb #fe71eddb
 @dataclasses.dataclass(frozen=True)
@@ -180,21 +180,28 @@ def _holdout_quality(bars:pd.DataFrame, test:pd.DataFrame, proba:pd.DataFrame) -
     w = sample_weights(done["t1"], bars["close"])
     return {**probability_metrics(proba.loc[done.index], done["label"].astype(np.int64), w.to_numpy()), "events": len(done)}
 
-def _holdout_backtest(bars:pd.DataFrame, proba:pd.DataFrame, test:pd.DataFrame, trained:TrainedSignal, cfg:ResearchConfig,
-                      test_start:pd.Timestamp, funding:pd.Series|None=None) -> tuple[pd.DataFrame, BacktestResult]:
-    "Signals at the hold-out events (calibrated `proba`) and the T+1 backtest of the positions they imply, beside buy-and-hold"
-    hold = bars.loc[test_start:]
-    signal = double_threshold(*up_down(proba), trained.t_long, trained.t_short).astype(np.int64)   # = trained.signal, one pass
+def event_backtest(bars:pd.DataFrame, # Validated bars
+                   signal:pd.Series, # -1/0/1 at event times from `start` on
+                   cfg:ResearchConfig, # Barriers (`vol_span`, `max_holding`, `pt_sl`) and costs (`fees`, `slippage`)
+                   start:pd.Timestamp, # First bar of the backtest
+                   funding:pd.Series|None=None) -> tuple[pd.Series, BacktestResult]: # Funding rates (perpetuals)
+    "Each event's signal held until its own triple barrier or the next event, backtested at T+1 from `start` beside buy-and-hold: exit times, result"
+    hold = bars.loc[start:]
     vol = ewm_volatility(bars["close"], cfg.vol_span) * math.sqrt(cfg.max_holding)
     traded = signal[signal != 0]
-    exit_time = pd.Series(pd.NaT, index=signal.index, dtype=test["t1"].dtype)
+    exit_time = pd.Series(pd.NaT, index=signal.index, dtype=bars.index.dtype)
     if len(traded):
         exits = triple_barrier_labels(bars["close"], traded.index, vol, pt_sl=cfg.pt_sl, max_holding=cfg.max_holding, side=traded)
         exit_time.loc[traded.index] = exits["t1"]
-    signals = pd.DataFrame({"p_up": proba[1], "p_down": proba[-1], "signal": signal, "exit_time": exit_time})
     pos = pd.DataFrame({"strategy": event_positions(hold.index, signal, exit_time), "buy_and_hold": 1.0}, index=hold.index)
-    result = backtest(hold["close"], pos, open=hold["open"], fees=cfg.fees, slippage=cfg.slippage, funding=funding)
-    return signals, result
+    return exit_time, backtest(hold["close"], pos, open=hold["open"], fees=cfg.fees, slippage=cfg.slippage, funding=funding)
+
+def _holdout_backtest(bars:pd.DataFrame, proba:pd.DataFrame, test:pd.DataFrame, trained:TrainedSignal, cfg:ResearchConfig,
+                      test_start:pd.Timestamp, funding:pd.Series|None=None) -> tuple[pd.DataFrame, BacktestResult]:
+    "Signals at the hold-out events (calibrated `proba`) and the T+1 backtest of the positions they imply, beside buy-and-hold"
+    signal = double_threshold(*up_down(proba), trained.t_long, trained.t_short).astype(np.int64)   # = trained.signal, one pass
+    exit_time, result = event_backtest(bars, signal, cfg, test_start, funding)
+    return pd.DataFrame({"p_up": proba[1], "p_down": proba[-1], "signal": signal, "exit_time": exit_time}), result
 
 # %% ../nbs/55_research.ipynb #664a02b9
 def research_model_params(cfg:ResearchConfig) -> dict:
@@ -254,7 +261,8 @@ def run_research(config:ResearchConfig|None=None, # The run's choices (default: 
     signals, result = _holdout_backtest(bars, proba, test, trained, cfg, test_start, rates)
     quality = _holdout_quality(bars, test, proba)
     lap("backtest")
-    res = ResearchResult(cfg, current_run_id() or new_run_id(), bars, features, labels, test_start, train, trained, trained.signal_model(features, research_feature_options(features)),
+    res = ResearchResult(cfg, current_run_id() or new_run_id(), bars, features, labels, test_start, train, trained,
+                         trained.signal_model(features, research_feature_options(features)),
                          signals, result, secs, funding=rates, holdout_quality=quality)
     if track: log_research(res, report_dir=report_dir, storage=storage)
     return res
