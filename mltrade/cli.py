@@ -172,9 +172,9 @@ def print_batch(batch) -> None:
 
 def _run(args, symbols:list[str], interval:str, **fixed) -> int:
     from mltrade.pipelines import run_pipelines, template_path
+    if fixed.get("source") == "file" and not fixed.get("data_path"): raise MltradeError("--source file needs --data PATH", field="data")
+    if fixed.get("data_path") and fixed.get("source") != "file": raise MltradeError("--data needs --source file", field="source")
     params = {"interval": interval, **_parameters(args, **fixed)}
-    if params.get("source") == "file" and not params.get("data_path"): raise MltradeError("--source file needs --data PATH", field="data")
-    if params.get("data_path") and params.get("source") != "file": raise MltradeError("--data needs --source file", field="source")
     out = check_writable_dir(args.out if args.out else str(get_settings().reports_dir), "out" if args.out else "reports_dir", "--out" if args.out else None)
     batch = run_pipelines(symbols, template_path("train"), params, out, workers=args.workers, scheduler=args.scheduler)
     print_batch(batch)
