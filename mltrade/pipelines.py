@@ -37,11 +37,11 @@ from .tracking import check_tracking, log_research, tracking
 from .servers import DASK_ALLOWED_FAILURES
 
 # %% auto #0
-__all__ = ['log', 'TEMPLATES', 'MANIFEST_PACKAGES', 'KERNEL_SETUP', 'PROGRESS_TOPIC', 'template_parameters', 'template_path',
-           'template_store', 'study_figures', 'version_gate', 'run_metrics', 'write_metrics', 'register_research',
-           'load_registered', 'backtest_registered', 'backtest_metrics', 'package_versions', 'git_commit',
-           'run_environment', 'NotebookJob', 'error_text', 'render_html', 'run_manifest', 'execute_job', 'plan_jobs',
-           'ClusterError', 'default_workers', 'dask_client', 'PipelineBatch', 'run_pipelines']
+__all__ = ['log', 'TEMPLATES', 'MANIFEST_PACKAGES', 'KERNEL_SETUP', 'PROGRESS_TOPIC', 'REMOTE_SCRIPT', 'template_parameters',
+           'template_path', 'template_store', 'study_figures', 'version_gate', 'run_metrics', 'write_metrics',
+           'register_research', 'load_registered', 'backtest_registered', 'backtest_metrics', 'package_versions',
+           'git_commit', 'run_environment', 'NotebookJob', 'error_text', 'render_html', 'run_manifest', 'execute_job',
+           'plan_jobs', 'ClusterError', 'default_workers', 'dask_client', 'PipelineBatch', 'run_pipelines']
 
 # %% ../nbs/57_pipelines.ipynb #47411e50
 log = get_logger(__name__)
@@ -254,11 +254,13 @@ def error_text(failure:dict|None) -> str|None: # A run's failure (`cell`, `sourc
     return f"{where}{failure['ename']}: {failure['evalue']}"
 
 # %% ../nbs/57_pipelines.ipynb #24f86881
+REMOTE_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>')   # a script fetched from the network
+
 def render_html(notebook:str|Path, # An executed notebook
                 html:str|Path) -> Path: # The HTML file to write
-    "Write a standalone HTML rendering of `notebook` (images embedded, plotly figures with plotly.js inline)"
+    "Write a standalone HTML rendering of `notebook` (images embedded, plotly figures with plotly.js inline, no script fetched)"
     body, _ = HTMLExporter(template_name="lab", embed_images=True).from_filename(str(notebook))
-    with atomic_write(html, "w") as f: f.write(body)
+    with atomic_write(html, "w") as f: f.write(REMOTE_SCRIPT.sub("", body))
     return Path(html)
 
 # %% ../nbs/57_pipelines.ipynb #a055028b
