@@ -268,16 +268,18 @@ def run_manifest(job:NotebookJob, # The run
                  started:str, # When it started (ISO-8601, UTC)
                  seconds:float, # How long it took
                  failure:dict|None, # Why it failed, or None
-                 metrics:dict) -> dict: # What the template wrote to metrics.json ({} if nothing)
-    "The run's manifest: outcome, template, parameters, seed, data fingerprint and environment"
+                 metrics:dict, # What the template wrote to metrics.json ({} if nothing)
+                 mlflow_run_id:str|None=None) -> dict: # The MLflow run the template logged, if any
+    "The run's manifest: outcome, template, parameters, seed, data fingerprint, MLflow run and environment"
     ran = {**template_parameters(job.template), **job.parameters}
     return {"run_id": job.run_id, "symbol": job.symbol, "interval": job.interval, "status": "failed" if failure else "ok", "error": failure,
             "started": started, "seconds": seconds, "template": {"path": job.template, "sha256": sha256_file(job.template)},
-            "parameters": ran, "seed": ran.get("seed"), "data_fingerprint": (metrics.get("data") or {}).get("fingerprint"), **run_environment()}
+            "parameters": ran, "seed": ran.get("seed"), "data_fingerprint": (metrics.get("data") or {}).get("fingerprint"),
+            "mlflow_run_id": mlflow_run_id, **run_environment()}
 
 # %% ../nbs/57_pipelines.ipynb #eb01592f
-def _read_metrics(folder:Path) -> dict:
-    try: return json.loads((folder/"metrics.json").read_text())
+def _read_json(path:Path) -> dict:
+    try: return json.loads(path.read_text())
     except (OSError, ValueError): return {}
 
 def execute_job(job:NotebookJob) -> dict: # What to run, and where its report goes
@@ -293,9 +295,10 @@ def execute_job(job:NotebookJob) -> dict: # What to run, and where its report go
         if nb_path.exists():
             try: render_html(nb_path, nb_path.with_suffix(".html"))
             except Exception as e: failure = failure or _failure(e)                # a report without its HTML is not complete
-        metrics, seconds = _read_metrics(work), round(time.perf_counter() - t0, 3)
+        metrics, seconds = _read_json(work/"metrics.json"), round(time.perf_counter() - t0, 3)
+        mlflow_run = _read_json(work/"research"/"metrics.json").get("mlflow_run_id")         # the research report's, if one was logged
         logf.write(f"{_now()} run {'failed: ' + str(error_text(failure)) if failure else 'ok'} after {seconds:.1f} s\n")
-    with atomic_write(work/"manifest.json", "w") as f: json.dump(run_manifest(job, started, seconds, failure, metrics), f, indent=2, default=str)
+    with atomic_write(work/"manifest.json", "w") as f: json.dump(run_manifest(job, started, seconds, failure, metrics, mlflow_run), f, indent=2, default=str)
     os.replace(work, job.folder)                                                  # complete: the folder takes its final name
     return {"symbol": job.symbol, "interval": job.interval, "run_id": job.run_id, "status": "failed" if failure else "ok", "seconds": seconds,
             "cell": failure["cell"] if failure else None, "error": error_text(failure), "folder": job.folder, "summary": metrics.get("summary", {})}
