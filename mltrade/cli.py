@@ -8,10 +8,11 @@ Docs: https://mltrade.github.io/mltrade/cli.html.md"""
 from __future__ import annotations
 import argparse, dataclasses, json, logging, re, sys
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .core import (MltradeError, check_writable_dir, configure_logging, ensure_dirs, get_settings, load_settings,
                           run_context, seed_everything, set_settings)
+if TYPE_CHECKING: from mltrade.pipelines import PipelineBatch        # the commands import their modules when they run
 
 # %% auto #0
 __all__ = ['COMMANDS', 'WRITES', 'EXIT_USAGE', 'EXIT_INTERRUPTED', 'DEMO_START', 'command', 'build_parser', 'cli_message', 'main',
@@ -170,7 +171,7 @@ def print_batch(batch) -> None:
         print(f"{r['symbol']:<10} {r['interval']:<8} {r['status']:<7} {fmt(s.get('holdout_sharpe'), '.2f'):>7} {fmt(s.get('holdout_return'), '+.2%'):>8} "
               f"{fmt(s.get('buy_and_hold_return'), '+.2%'):>8}  {s.get('gate', '-').replace('not run', '-'):<8} {tail}")
 
-def _run(args, symbols:list[str], interval:str, **fixed) -> int:
+def _run(args, symbols:list[str], interval:str, **fixed) -> PipelineBatch:
     from mltrade.pipelines import run_pipelines, template_path
     if fixed.get("source") == "file" and not fixed.get("data_path"): raise MltradeError("--source file needs --data PATH", field="data")
     if fixed.get("data_path") and fixed.get("source") != "file": raise MltradeError("--data needs --source file", field="source")

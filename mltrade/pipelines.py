@@ -149,7 +149,8 @@ def backtest_registered(version:Champion, # Output of `load_registered`
                         slippage:float|None=None, # Per side (default: the run's)
                         funding:pd.Series|None=None) -> tuple[pd.DataFrame, Any]: # Funding rates of perpetual bars
     "The model's signals at the run's events among `bars` and their T+1 backtest beside buy-and-hold: (signals, `BacktestResult`)"
-    cfg = dataclasses.replace(version.config, **{k: v for k, v in (("fees", fees), ("slippage", slippage)) if v is not None})
+    costs: dict[str, Any] = {k: v for k, v in (("fees", fees), ("slippage", slippage)) if v is not None}
+    cfg = dataclasses.replace(version.config, **costs)
     pred = version.signal_model.predict(bars)
     events = research_labels(bars, pred.index, cfg)
     signal = pred["signal"].loc[events.index].astype("int64")
