@@ -8,14 +8,15 @@ Docs: https://mltrade.github.io/mltrade/cli.html.md"""
 from __future__ import annotations
 import argparse, dataclasses, json, logging, re, sys
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .core import (MltradeError, check_writable_dir, configure_logging, ensure_dirs, get_settings, load_settings,
                           run_context, seed_everything, set_settings)
+if TYPE_CHECKING: from mltrade.pipelines import PipelineBatch        # the commands import their modules when they run
 
 # %% auto #0
-__all__ = ['COMMANDS', 'WRITES', 'EXIT_USAGE', 'EXIT_INTERRUPTED', 'command', 'build_parser', 'cli_message', 'main',
-           'print_research']
+__all__ = ['COMMANDS', 'WRITES', 'EXIT_USAGE', 'EXIT_INTERRUPTED', 'DEMO_START', 'command', 'build_parser', 'cli_message', 'main',
+           'print_batch']
 
 # %% ../nbs/80_cli.ipynb #03f68149
 COMMANDS: dict[str, tuple[Callable, Callable, str]] = {}
@@ -116,77 +117,92 @@ def _info(args) -> int:
 
 # %% ../nbs/80_cli.ipynb #4eff21eb
 def _run_args(p:argparse.ArgumentParser, symbol:bool=True) -> None:
-    from mltrade.research import ResearchConfig
-    d = ResearchConfig()
     if symbol:
-        p.add_argument("symbol", help="symbol, e.g. BTCUSDT")
-        p.add_argument("interval", help="bar interval, e.g. 1h")
-        p.add_argument("--source", default="auto", help="auto, binance, yfinance, cache or sample (default: auto)")
+        p.add_argument("symbols", nargs="+", metavar="SYMBOL", help="symbols, e.g. BTCUSDT ETHUSDT (an interval as the last word is --interval)")
+        p.add_argument("--interval", help="bar interval (default: 1h)")
+        p.add_argument("--source", default="auto", help="auto, binance, yfinance, cache, sample or file (default: auto)")
+        p.add_argument("--data", help="the user's CSV or parquet bars, for --source file")
     p.add_argument("--start", help="first bar's open time, UTC (default: the first bar the source has)")
     p.add_argument("--end", help="exclusive: bars that open before this time, UTC (default: up to the last closed bar)")
-    p.add_argument("--groups", nargs="+", default=list(d.feature_groups), help=f"feature groups (default: {' '.join(d.feature_groups)})")
-    p.add_argument("--max-holding", type=int, default=d.max_holding, help=f"vertical barrier in bars (default: {d.max_holding})")
-    p.add_argument("--test-fraction", type=float, default=d.test_fraction, help=f"share of bars held out (default: {d.test_fraction})")
-    p.add_argument("--n-trials", type=int, default=d.n_trials, help=f"Optuna trials (default: {d.n_trials})")
-    p.add_argument("--model", default=d.model, help=f"model kind: xgb, lstm or ensemble (default: {d.model})")
-    p.add_argument("--fees", type=float, default=d.fees, help=f"fees per side (default: {d.fees})")
-    p.add_argument("--slippage", type=float, default=d.slippage, help=f"slippage per side (default: {d.slippage})")
+    p.add_argument("--model", help="model kind: xgb, lstm or ensemble (default: xgb)")
+    p.add_argument("--n-trials", "--trials", dest="n_trials", type=int, help="Optuna trials per study")
+    p.add_argument("--max-holding", type=int, help="vertical barrier in bars")
+    p.add_argument("--cusum-k", type=float, help="CUSUM threshold in one-bar volatilities")
+    p.add_argument("--max-warmup", help="feature warm-up budget: auto, none or a number of bars (default: auto)")
+    p.add_argument("--fees", type=float, help="fees per side")
+    p.add_argument("--slippage", type=float, help="slippage per side")
+    p.add_argument("--workers", type=int, help="worker processes of a local Dask cluster (default: one per two cores)")
+    p.add_argument("--scheduler", help="an existing Dask cluster's scheduler, e.g. tcp://10.0.0.5:8786 (instead of --workers)")
     p.add_argument("--no-edge-gate", action="store_true", help="trade the out-of-fold thresholds even when the edge tests fail")
-    p.add_argument("--no-track", action="store_true", help="do not log the run to MLflow (default: logged to the tracking store, see `mltrade info`)")
-    p.add_argument("--out", help="report directory (default: reports_dir/SYMBOL/INTERVAL/RUN_ID)")
-
-def _config(args, **fixed):
-    from mltrade.research import ResearchConfig
-    kw = dict(start=args.start, end=args.end, feature_groups=tuple(args.groups), max_holding=args.max_holding, test_fraction=args.test_fraction,
-              n_trials=args.n_trials, model=args.model, fees=args.fees, slippage=args.slippage, seed=get_settings().seed,
-              require_heldout_edge=not getattr(args, "no_edge_gate", False))
-    return ResearchConfig(**{**kw, **fixed})
+    p.add_argument("--no-track", action="store_true", help="do not log the runs to MLflow nor register their models")
+    p.add_argument("--out", help="report root (default: settings reports_dir, $MLTRADE_REPORTS_DIR)")
 
 # %% ../nbs/80_cli.ipynb #5211662b
-def print_research(res) -> None:
-    "Print what each stage of a research run did, its out-of-fold quality and the hold-out performance"
-    s = res.summary()
-    d, lb, m = s["data"], s["labels"], s["model"]
-    print(f"run {s['run_id']}  {res.config.symbol} {res.config.interval}  seed {res.config.seed}")
-    print(f"  bars      {d['rows']:>7,} bars {d['start']} .. {d['end']} ({d['source']}: {d['origin'] or 'live'})  [{s['seconds']['bars']:.1f}s]")
-    print(f"  features  {d['features']:>7,} columns on {d['feature_rows']:,} bars past the warm-up  [{s['seconds']['features']:.1f}s]")
-    print(f"  labels    {lb['events']:>7,} CUSUM events, {lb['unresolved']} unresolved; {lb['train_events']:,} train (ending before "
-          f"{lb['test_start']}), {lb['holdout_events']:,} hold-out  [{s['seconds']['labels']:.1f}s]")
-    cv, h, f = s["cross_validation"], s["headline"], s["funding"]
-    side = lambda t: "off" if t is None else f"{t:.3f}"
-    thr = f"thresholds long {side(m['t_long'])} short {side(m['t_short'])}" if m["trading"] else "thresholds off"
-    print(f"  model     {m['kind']}: {m['trials']} Optuna trials on purged CV; calibration: {m['calibration']}; {thr}  [{s['seconds']['train']:.1f}s]")
-    print(f"            {m['note']}")
-    print(f"\ncross-validated probability quality: selection-biased, the best of {m['trials']} trials on the folds that chose it "
-          "(calibrated rows: each fold by a calibrator fit on the others)")
-    print(res.trained.metrics.round(4).to_string())
-    ll = "n/a" if h["log_loss"] is None else f"{h['log_loss']:.4f}"
-    print(f"\nhold-out {lb['test_start']} .. {d['end']}, purged, unseen in training (the honest figure): signals {s['holdout_signals']}; "
-          f"log-loss {ll} on {h['scored_events']} resolved events (cross-validated: {cv['best_log_loss']:.4f})  [{s['seconds']['backtest']:.1f}s]")
-    cols = ["total_return", "sharpe", "sortino", "max_drawdown", "psr", "exposure", "n_trades", "avg_trade", "trade_win_rate"]
-    print(res.backtest.metrics[[c for c in cols if c in res.backtest.metrics.columns]].round(4).to_string())
-    if f: print(f"funding paid over {f['funding_times']} funding times (perpetual): " + ", ".join(f"{k} {v:+.6f}" for k, v in f["paid"].items()))
+def _symbols_interval(args) -> tuple[list[str], str]:
+    "The symbols and the interval: `--interval`, or the last positional word when it is an interval"
+    from mltrade.data.schema import INTERVALS
+    symbols, interval = list(args.symbols), args.interval
+    if len(symbols) > 1 and symbols[-1] in INTERVALS:
+        if interval is not None and interval != symbols[-1]:
+            raise MltradeError(f"given twice: {symbols[-1]} as a word and {interval} as --interval", field="interval")
+        interval = symbols.pop()
+    return symbols, interval or "1h"
 
-def _run(args, **fixed) -> int:
-    import optuna
-    from mltrade.core import current_run_id
-    from mltrade.research import run_research
-    from mltrade.tracking import tracking_uri
-    cfg = _config(args, **fixed)
-    out = check_writable_dir(args.out, "out", "--out") if args.out else \
-          check_writable_dir(Path(str(get_settings().reports_dir))/cfg.symbol/cfg.interval/str(current_run_id()), "reports_dir")
-    configure_logging(log_file=out/"run.log")                # the run's JSON log beside its report
-    optuna.logging.set_verbosity(optuna.logging.WARNING)     # mltrade logs each trial itself
-    res = run_research(cfg, track=False if args.no_track else None, report_dir=out)
-    print_research(res)
-    print(f"\nreport: {res.save(out)}")
-    if res.mlflow_run_id: print(f"mlflow run: {res.mlflow_run_id} in {tracking_uri()}")
-    return 0
+def _parameters(args, **fixed) -> dict:
+    "The template parameters of a run: the flags given, the settings' seed and tracking store, the whole range by default"
+    from mltrade.tracking import check_tracking
+    warm = args.max_warmup
+    if warm is not None: warm = None if warm.lower() == "none" else warm if warm == "auto" else int(warm) if warm.isdigit() else warm
+    given = {"start": args.start, "end": args.end, "model": args.model, "n_trials": args.n_trials, "max_holding": args.max_holding,
+             "cusum_k": args.cusum_k, "fees": args.fees, "slippage": args.slippage, "seed": get_settings().seed}
+    params = {k: v for k, v in given.items() if v is not None or k in ("start", "end")}
+    if args.max_warmup is not None: params["max_warmup"] = warm
+    if args.no_edge_gate: params["require_heldout_edge"] = False
+    params["track"] = not args.no_track
+    if params["track"]: params["tracking_uri"] = check_tracking()
+    return {**params, **fixed}
 
-command("run", "one research run: features, labels, tuned and calibrated model, T+1 hold-out backtest", _run_args, writes=("--out",))(
-    lambda args: _run(args, symbol=args.symbol, interval=args.interval, source=args.source))
-command("demo", "run the main job on the bundled BTC hourly sample (no network)", lambda p: _run_args(p, symbol=False), writes=("--out",))(
-    lambda args: _run(args, symbol="BTCUSDT", interval="1h", source="sample"))
+# %% ../nbs/80_cli.ipynb #5b7eff2f
+def print_batch(batch) -> None:
+    "Print a batch's table: per symbol the status, hold-out Sharpe, return vs buy-and-hold, gate verdict and report (or the error)"
+    fmt = lambda v, spec: "-" if v is None else format(v, spec)
+    print(f"\n{'symbol':<10} {'interval':<8} {'status':<7} {'sharpe':>7} {'return':>8} {'buy&hold':>8}  {'gate':<8} report")
+    for r in batch.rows:
+        s, html = r["summary"], (Path(r["folder"])/"train.html" if r["folder"] else None)
+        tail = str(html) if r["status"] == "ok" else f"{r['error']}" + (f" ({html})" if html else "")
+        print(f"{r['symbol']:<10} {r['interval']:<8} {r['status']:<7} {fmt(s.get('holdout_sharpe'), '.2f'):>7} {fmt(s.get('holdout_return'), '+.2%'):>8} "
+              f"{fmt(s.get('buy_and_hold_return'), '+.2%'):>8}  {s.get('gate', '-').replace('not run', '-'):<8} {tail}")
+
+def _run(args, symbols:list[str], interval:str, **fixed) -> PipelineBatch:
+    from mltrade.pipelines import run_pipelines, template_path
+    if fixed.get("source") == "file" and not fixed.get("data_path"): raise MltradeError("--source file needs --data PATH", field="data")
+    if fixed.get("data_path") and fixed.get("source") != "file": raise MltradeError("--data needs --source file", field="source")
+    params = {"interval": interval, **_parameters(args, **fixed)}
+    out = check_writable_dir(args.out if args.out else str(get_settings().reports_dir), "out" if args.out else "reports_dir", "--out" if args.out else None)
+    batch = run_pipelines(symbols, template_path("train"), params, out, workers=args.workers, scheduler=args.scheduler)
+    print_batch(batch)
+    return batch
+
+def _run_command(args) -> int:
+    symbols, interval = _symbols_interval(args)
+    batch = _run(args, symbols, interval, source=args.source, **({"data_path": str(Path(args.data).resolve())} if args.data else {}))
+    return 0 if batch.ok else 1
+
+DEMO_START = "2018-10-01"     # the demo's year of the bundled BTC hourly sample (to its last bar, 2019-10-17)
+
+def _demo_command(args) -> int:
+    if args.start is None and args.end is None: args.start = DEMO_START
+    batch = _run(args, ["BTCUSDT"], "1h", source="sample")
+    r = batch.rows[0]
+    if r["status"] == "ok":
+        print(f"\nreport: {Path(r['folder'])/'train.html'}\ngate: {r['summary'].get('gate')} (the challenger's promotion gate; "
+              "`mltrade registry show mltrade-BTCUSDT-1h` for its checks)")
+    return 0 if batch.ok else 1
+
+command("run", "train on each symbol: the training template per symbol on Dask, an HTML report each, MLflow runs, challengers",
+        _run_args, writes=("--out",))(_run_command)
+command("demo", "run the training pipeline on the bundled BTC hourly sample (no network)", lambda p: _run_args(p, symbol=False),
+        writes=("--out",))(_demo_command)
 
 # %% ../nbs/80_cli.ipynb #99c38f6c
 def _fetch_args(p:argparse.ArgumentParser) -> None:

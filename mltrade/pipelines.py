@@ -6,16 +6,21 @@ Docs: https://mltrade.github.io/mltrade/pipelines.html.md"""
 
 # %% ../nbs/57_pipelines.ipynb #e6ea5266
 from __future__ import annotations
-import ast, contextlib, dataclasses, datetime as dt, json, os, platform, re, shutil, socket, subprocess, threading, time
+import ast, atexit, contextlib, dataclasses, datetime as dt, json, os, platform, re, shutil, socket, subprocess, tempfile, threading, time
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 import dask
+import mlflow
 import nbformat
+import optuna
+import plotly.graph_objects as go
 import pandas as pd
 import papermill as pm
 from distributed import Client, LocalCluster, as_completed, get_worker
+from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
 from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 from tqdm.auto import tqdm
@@ -23,12 +28,20 @@ from tqdm.auto import tqdm
 import mltrade
 from .core import MltradeError, ParameterError, atomic_write, check_bool, check_int, check_writable_dir, get_logger, get_settings, new_run_id, sha256_file
 from .data.schema import check_interval
+from .data.sources import bars_fingerprint
+from .monitor import Champion
+from .registry import GateReport, register
+from .research import ResearchConfig, event_backtest, research_labels, run_research
+from .signal import SignalModel
+from .tracking import check_tracking, log_research, tracking
 from .servers import DASK_ALLOWED_FAILURES
 
 # %% auto #0
-__all__ = ['log', 'MANIFEST_PACKAGES', 'KERNEL_SETUP', 'PROGRESS_TOPIC', 'template_parameters', 'package_versions', 'git_commit',
-           'run_environment', 'NotebookJob', 'error_text', 'render_html', 'run_manifest', 'execute_job', 'plan_jobs',
-           'ClusterError', 'default_workers', 'dask_client', 'PipelineBatch', 'run_pipelines']
+__all__ = ['log', 'TEMPLATES', 'MANIFEST_PACKAGES', 'KERNEL_SETUP', 'PROGRESS_TOPIC', 'REMOTE_SCRIPT', 'template_parameters',
+           'template_path', 'template_store', 'study_figures', 'version_gate', 'run_metrics', 'write_metrics',
+           'register_research', 'load_registered', 'backtest_registered', 'backtest_metrics', 'package_versions',
+           'git_commit', 'run_environment', 'NotebookJob', 'error_text', 'render_html', 'run_manifest', 'execute_job',
+           'plan_jobs', 'ClusterError', 'default_workers', 'dask_client', 'PipelineBatch', 'run_pipelines']
 
 # %% ../nbs/57_pipelines.ipynb #47411e50
 log = get_logger(__name__)
@@ -46,6 +59,115 @@ def template_parameters(template:str|Path) -> dict[str, Any]: # A notebook with 
     found = pm.inspect_notebook(str(path))
     if not found: raise ParameterError(f"{path.name} has no cell tagged 'parameters' for papermill to fill", field="template")
     return {name: _literal(p["default"]) for name, p in found.items()}
+
+# %% ../nbs/57_pipelines.ipynb #9bff3dd3
+TEMPLATES = Path(mltrade.__file__).parent/"templates"    # the pipeline templates shipped with the package
+
+def template_path(name:str) -> Path: # A template's name: "train" or "backtest"
+    "The shipped template `name`, as an absolute path"
+    found = sorted(p.stem for p in TEMPLATES.glob("*.ipynb"))
+    if name not in found: raise ParameterError(f"no template {name!r}; the package ships {found}", field="template")
+    return (TEMPLATES/f"{name}.ipynb").resolve()
+
+# %% ../nbs/57_pipelines.ipynb #42adeed7
+def template_store(uri:str|None=None) -> str: # A tracking URI, or None for a throwaway store
+    "The tracking URI a template logs to: `uri`, or a SQLite store in a temporary folder removed when the kernel exits"
+    if uri is not None:
+        if not isinstance(uri, str) or not uri: raise ParameterError(f"must be a tracking URI, got {uri!r}", field="tracking_uri")
+        return uri
+    d = tempfile.mkdtemp(prefix="mltrade-store-")
+    atexit.register(shutil.rmtree, d, True)
+    return f"sqlite:///{d}/mlflow.db"
+
+# %% ../nbs/57_pipelines.ipynb #ed22d14d
+def study_figures(trained) -> dict[str, go.Figure]: # A `signal.TrainedSignal`
+    "Optuna's optimisation history and parameter importances of each of the run's studies"
+    figs = {}
+    for name, study in trained.studies.items():
+        figs[f"{name}: optimisation history"] = optuna.visualization.plot_optimization_history(study)
+        done = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
+        if len(done) > 1 and study.best_params:
+            figs[f"{name}: parameter importances"] = optuna.visualization.plot_param_importances(study)
+    return figs
+
+# %% ../nbs/57_pipelines.ipynb #8c24ef1f
+def version_gate(name:str, # Registered model name
+                 version:int, # Its version
+                 uri:str|None=None) -> GateReport: # Tracking URI (default: `tracking_uri()`)
+    "The gate report `register` tagged on version `version` of `name`"
+    uri = check_tracking(uri)
+    try: tags = MlflowClient(uri).get_model_version(name, str(check_int("version", version, lo=1))).tags
+    except MlflowException: raise ParameterError(f"{name} has no version {version} in {uri}", field="version") from None
+    if "mltrade.gate" not in tags: raise ParameterError(f"{name} version {version} carries no gate report", field="version")
+    return GateReport.from_json(tags["mltrade.gate"])
+
+# %% ../nbs/57_pipelines.ipynb #d3ba0498
+def run_metrics(result, # A `research.ResearchResult`
+                gate:GateReport|None=None) -> dict: # The gate's report on its registered version (None: not registered)
+    "What a training run measured, free of run ids and times: a summary row, data (with its fingerprint), the research summary, the gate"
+    s = {k: v for k, v in result.summary().items() if k not in ("run_id", "mlflow_run_id", "seconds")}
+    h = s["headline"]
+    summary = {"holdout_sharpe": h["strategy_sharpe"], "holdout_return": h["strategy_total_return"], "buy_and_hold_return": h["buy_and_hold_total_return"],
+               "trading": h["trading"], "gate": "not run" if gate is None else "passed" if gate.passed else "failed"}
+    gate_json = None if gate is None else {k: v for k, v in json.loads(gate.to_json()).items() if k != "version"}
+    return {"summary": summary, **s, "data": {**s["data"], "fingerprint": bars_fingerprint(result.bars), "interval": result.config.interval,
+                                               "symbol": result.config.symbol}, "gate": gate_json}
+
+def write_metrics(metrics:dict, # Output of `run_metrics`
+                  output_dir:str|Path|None) -> Path|None: # The run's folder (None: nothing written)
+    "Write `metrics.json` into `output_dir` (atomically); return its path"
+    if output_dir is None: return None
+    with atomic_write(Path(output_dir)/"metrics.json", "w") as f: json.dump(metrics, f, indent=2)
+    return Path(output_dir)/"metrics.json"
+
+# %% ../nbs/57_pipelines.ipynb #fa28c97f
+def register_research(config:ResearchConfig, # The research run to train
+                      uri:str|None=None) -> int: # Tracking URI (default: `tracking_uri()`)
+    "Run `config`'s research run, log it to `uri` and register its model; return the new version"
+    result = run_research(config, track=False)
+    return register(log_research(result, uri=uri), uri=uri)
+
+# %% ../nbs/57_pipelines.ipynb #b4594fd4
+def load_registered(name:str, # Registered model name, e.g. "mltrade-BTCUSDT-1h"
+                    ref:str|int="champion", # An alias ("champion", "challenger") or a version number
+                    uri:str|None=None) -> Champion: # Tracking URI (default: `tracking_uri()`)
+    "A registered version, by alias or number, with its signal model and research configuration"
+    uri, client = check_tracking(uri), None
+    client = MlflowClient(uri)
+    try: mv = client.get_model_version(name, str(ref)) if isinstance(ref, int) or str(ref).isdigit() else client.get_model_version_by_alias(name, str(ref))
+    except MlflowException: raise ParameterError(f"{name} has no version or alias {ref!r} in {uri}", field="ref") from None
+    with tracking(uri): model = mlflow.pyfunc.load_model(f"models:/{name}/{mv.version}")
+    sm, meta = getattr(model.unwrap_python_model(), "signal_model", None), model.metadata.metadata or {}
+    if not isinstance(sm, SignalModel) or "research_config" not in meta:
+        raise ParameterError(f"{name} version {mv.version} is not a research run's signal model", field="name")
+    known = {f.name for f in dataclasses.fields(ResearchConfig)}
+    return Champion(name, int(mv.version), str(mv.run_id), model, sm, ResearchConfig(**{k: v for k, v in meta["research_config"].items() if k in known}))
+
+def backtest_registered(version:Champion, # Output of `load_registered`
+                        bars:pd.DataFrame, # Bars to score (the first `min_bars` are the features' warm-up)
+                        fees:float|None=None, # Per side (default: the run's)
+                        slippage:float|None=None, # Per side (default: the run's)
+                        funding:pd.Series|None=None) -> tuple[pd.DataFrame, Any]: # Funding rates of perpetual bars
+    "The model's signals at the run's events among `bars` and their T+1 backtest beside buy-and-hold: (signals, `BacktestResult`)"
+    costs: dict[str, Any] = {k: v for k, v in (("fees", fees), ("slippage", slippage)) if v is not None}
+    cfg = dataclasses.replace(version.config, **costs)
+    pred = version.signal_model.predict(bars)
+    events = research_labels(bars, pred.index, cfg)
+    signal = pred["signal"].loc[events.index].astype("int64")
+    exit_time, result = event_backtest(bars, signal, cfg, pred.index[0], funding)
+    return pred.loc[events.index].assign(exit_time=exit_time), result
+
+def backtest_metrics(version:Champion, bars:pd.DataFrame, result, # The version, the bars and `backtest_registered`'s result
+                     fees:float|None=None, slippage:float|None=None) -> dict: # The costs given to it (None: the run's)
+    "What a backtest run measured, free of run ids and times: a summary row, the data with its fingerprint, the costs, both columns' performance"
+    perf = json.loads(result.metrics.to_json(orient="index"))
+    s, b = perf["strategy"], perf["buy_and_hold"]
+    return {"summary": {"version": version.version, "holdout_sharpe": s["sharpe"], "holdout_return": s["total_return"],
+                        "buy_and_hold_return": b["total_return"], "trades": s.get("n_trades")},
+            "data": {"symbol": version.config.symbol, "interval": version.config.interval, "start": str(bars.index[0]), "end": str(bars.index[-1]),
+                     "fingerprint": bars_fingerprint(bars)},
+            "costs": {"fees": version.config.fees if fees is None else fees, "slippage": version.config.slippage if slippage is None else slippage},
+            "performance": perf}
 
 # %% ../nbs/57_pipelines.ipynb #8d0ceba4
 MANIFEST_PACKAGES = ("mltrade", "numpy", "pandas", "scikit-learn", "xgboost", "torch", "optuna", "mlflow", "ta-lib", "numba", "papermill", "dask")
@@ -133,11 +255,13 @@ def error_text(failure:dict|None) -> str|None: # A run's failure (`cell`, `sourc
     return f"{where}{failure['ename']}: {failure['evalue']}"
 
 # %% ../nbs/57_pipelines.ipynb #24f86881
+REMOTE_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>')   # a script fetched from the network
+
 def render_html(notebook:str|Path, # An executed notebook
                 html:str|Path) -> Path: # The HTML file to write
-    "Write a standalone HTML rendering of `notebook` (images embedded, plotly figures with plotly.js inline)"
+    "Write a standalone HTML rendering of `notebook` (images embedded, plotly figures with plotly.js inline, no script fetched)"
     body, _ = HTMLExporter(template_name="lab", embed_images=True).from_filename(str(notebook))
-    with atomic_write(html, "w") as f: f.write(body)
+    with atomic_write(html, "w") as f: f.write(REMOTE_SCRIPT.sub("", body))
     return Path(html)
 
 # %% ../nbs/57_pipelines.ipynb #a055028b
@@ -145,16 +269,18 @@ def run_manifest(job:NotebookJob, # The run
                  started:str, # When it started (ISO-8601, UTC)
                  seconds:float, # How long it took
                  failure:dict|None, # Why it failed, or None
-                 metrics:dict) -> dict: # What the template wrote to metrics.json ({} if nothing)
-    "The run's manifest: outcome, template, parameters, seed, data fingerprint and environment"
+                 metrics:dict, # What the template wrote to metrics.json ({} if nothing)
+                 mlflow_run_id:str|None=None) -> dict: # The MLflow run the template logged, if any
+    "The run's manifest: outcome, template, parameters, seed, data fingerprint, MLflow run and environment"
     ran = {**template_parameters(job.template), **job.parameters}
     return {"run_id": job.run_id, "symbol": job.symbol, "interval": job.interval, "status": "failed" if failure else "ok", "error": failure,
             "started": started, "seconds": seconds, "template": {"path": job.template, "sha256": sha256_file(job.template)},
-            "parameters": ran, "seed": ran.get("seed"), "data_fingerprint": (metrics.get("data") or {}).get("fingerprint"), **run_environment()}
+            "parameters": ran, "seed": ran.get("seed"), "data_fingerprint": (metrics.get("data") or {}).get("fingerprint"),
+            "mlflow_run_id": mlflow_run_id, **run_environment()}
 
 # %% ../nbs/57_pipelines.ipynb #eb01592f
-def _read_metrics(folder:Path) -> dict:
-    try: return json.loads((folder/"metrics.json").read_text())
+def _read_json(path:Path) -> dict:
+    try: return json.loads(path.read_text())
     except (OSError, ValueError): return {}
 
 def execute_job(job:NotebookJob) -> dict: # What to run, and where its report goes
@@ -170,9 +296,10 @@ def execute_job(job:NotebookJob) -> dict: # What to run, and where its report go
         if nb_path.exists():
             try: render_html(nb_path, nb_path.with_suffix(".html"))
             except Exception as e: failure = failure or _failure(e)                # a report without its HTML is not complete
-        metrics, seconds = _read_metrics(work), round(time.perf_counter() - t0, 3)
+        metrics, seconds = _read_json(work/"metrics.json"), round(time.perf_counter() - t0, 3)
+        mlflow_run = _read_json(work/"research"/"metrics.json").get("mlflow_run_id")         # the research report's, if one was logged
         logf.write(f"{_now()} run {'failed: ' + str(error_text(failure)) if failure else 'ok'} after {seconds:.1f} s\n")
-    with atomic_write(work/"manifest.json", "w") as f: json.dump(run_manifest(job, started, seconds, failure, metrics), f, indent=2, default=str)
+    with atomic_write(work/"manifest.json", "w") as f: json.dump(run_manifest(job, started, seconds, failure, metrics, mlflow_run), f, indent=2, default=str)
     os.replace(work, job.folder)                                                  # complete: the folder takes its final name
     return {"symbol": job.symbol, "interval": job.interval, "run_id": job.run_id, "status": "failed" if failure else "ok", "seconds": seconds,
             "cell": failure["cell"] if failure else None, "error": error_text(failure), "folder": job.folder, "summary": metrics.get("summary", {})}

@@ -16,7 +16,7 @@ from .backtest.engine import BacktestResult, backtest, funding_bars
 from .calibration import double_threshold, probability_metrics, up_down
 from .core import (DataError, ParameterError, atomic_write, check_bool, check_choice, check_int, check_range, current_run_id, get_logger,
                           get_settings, new_run_id)
-from .data.schema import validate_bars
+from .data.schema import infer_interval, validate_bars
 from .data.sources import load_bars, load_funding
 from .features.pipeline import FEATURE_GROUPS, build_features
 from .labels import cusum_events, ewm_volatility, sample_weights, triple_barrier_labels
@@ -25,7 +25,8 @@ from .tracking import log_research
 
 # %% auto #0
 __all__ = ['ResearchConfig', 'research_labels', 'holdout_split', 'event_positions', 'research_funding', 'ResearchResult',
-           'research_model_params', 'run_research', 'research_summary', 'save_research']
+           'event_backtest', 'research_model_params', 'check_run_bars', 'research_feature_options', 'run_research',
+           'research_summary', 'save_research']
 
 # %% ../nbs/55_research.ipynb #fe71eddb
 @dataclasses.dataclass(frozen=True)
@@ -37,6 +38,7 @@ class ResearchConfig:
     start: str|None = None                   # First bar (inclusive), None: from the beginning
     end: str|None = None                     # Last bar, None: to the end
     feature_groups: tuple = ("technical",)   # `build_features` groups the data supports
+    max_warmup: int|str|None = None          # Feature warm-up budget: None (every column's own), bars, or "auto" (`build_features`)
     vol_span: int = 100                      # EWM span (bars) of the one-bar volatility
     cusum_k: float = 3.0                     # CUSUM threshold, in one-bar volatilities
     max_holding: int = 24                    # Vertical barrier, in bars
@@ -63,6 +65,7 @@ class ResearchConfig:
         check_choice("model", self.model, tuple(MODEL_KINDS)); check_bool("require_heldout_edge", self.require_heldout_edge)
         for name, lo in (("vol_span", 2), ("max_holding", 1), ("n_splits", 2), ("n_trials", 1), ("n_estimators", 1), ("max_epochs", 1), ("seed", 0)):
             check_int(name, getattr(self, name), lo=lo)
+        if self.max_warmup not in (None, "auto"): check_int("max_warmup", self.max_warmup, lo=0)
         if self.edge_min_tstat is not None: check_range("edge_min_tstat", self.edge_min_tstat, 0, 100, hi_open=True)
         check_range("cusum_k", self.cusum_k, lo=0, lo_open=True)
         check_range("test_fraction", self.test_fraction, 0, 1, lo_open=True, hi_open=True)
@@ -177,21 +180,28 @@ def _holdout_quality(bars:pd.DataFrame, test:pd.DataFrame, proba:pd.DataFrame) -
     w = sample_weights(done["t1"], bars["close"])
     return {**probability_metrics(proba.loc[done.index], done["label"].astype(np.int64), w.to_numpy()), "events": len(done)}
 
-def _holdout_backtest(bars:pd.DataFrame, proba:pd.DataFrame, test:pd.DataFrame, trained:TrainedSignal, cfg:ResearchConfig,
-                      test_start:pd.Timestamp, funding:pd.Series|None=None) -> tuple[pd.DataFrame, BacktestResult]:
-    "Signals at the hold-out events (calibrated `proba`) and the T+1 backtest of the positions they imply, beside buy-and-hold"
-    hold = bars.loc[test_start:]
-    signal = double_threshold(*up_down(proba), trained.t_long, trained.t_short).astype(np.int64)   # = trained.signal, one pass
+def event_backtest(bars:pd.DataFrame, # Validated bars
+                   signal:pd.Series, # -1/0/1 at event times from `start` on
+                   cfg:ResearchConfig, # Barriers (`vol_span`, `max_holding`, `pt_sl`) and costs (`fees`, `slippage`)
+                   start:pd.Timestamp, # First bar of the backtest
+                   funding:pd.Series|None=None) -> tuple[pd.Series, BacktestResult]: # Funding rates (perpetuals)
+    "Each event's signal held until its own triple barrier or the next event, backtested at T+1 from `start` beside buy-and-hold: exit times, result"
+    hold = bars.loc[start:]
     vol = ewm_volatility(bars["close"], cfg.vol_span) * math.sqrt(cfg.max_holding)
     traded = signal[signal != 0]
-    exit_time = pd.Series(pd.NaT, index=signal.index, dtype=test["t1"].dtype)
+    exit_time = pd.Series(pd.NaT, index=signal.index, dtype=bars.index.dtype)
     if len(traded):
         exits = triple_barrier_labels(bars["close"], traded.index, vol, pt_sl=cfg.pt_sl, max_holding=cfg.max_holding, side=traded)
         exit_time.loc[traded.index] = exits["t1"]
-    signals = pd.DataFrame({"p_up": proba[1], "p_down": proba[-1], "signal": signal, "exit_time": exit_time})
     pos = pd.DataFrame({"strategy": event_positions(hold.index, signal, exit_time), "buy_and_hold": 1.0}, index=hold.index)
-    result = backtest(hold["close"], pos, open=hold["open"], fees=cfg.fees, slippage=cfg.slippage, funding=funding)
-    return signals, result
+    return exit_time, backtest(hold["close"], pos, open=hold["open"], fees=cfg.fees, slippage=cfg.slippage, funding=funding)
+
+def _holdout_backtest(bars:pd.DataFrame, proba:pd.DataFrame, test:pd.DataFrame, trained:TrainedSignal, cfg:ResearchConfig,
+                      test_start:pd.Timestamp, funding:pd.Series|None=None) -> tuple[pd.DataFrame, BacktestResult]:
+    "Signals at the hold-out events (calibrated `proba`) and the T+1 backtest of the positions they imply, beside buy-and-hold"
+    signal = double_threshold(*up_down(proba), trained.t_long, trained.t_short).astype(np.int64)   # = trained.signal, one pass
+    exit_time, result = event_backtest(bars, signal, cfg, test_start, funding)
+    return pd.DataFrame({"p_up": proba[1], "p_down": proba[-1], "signal": signal, "exit_time": exit_time}), result
 
 # %% ../nbs/55_research.ipynb #664a02b9
 def research_model_params(cfg:ResearchConfig) -> dict:
@@ -200,7 +210,24 @@ def research_model_params(cfg:ResearchConfig) -> dict:
     by_kind: dict[str, dict] = {"xgb": xgb, "lstm": lstm, "ensemble": {"xgb": xgb, "lstm": lstm}}
     return by_kind[cfg.model]
 
-# %% ../nbs/55_research.ipynb #78d33729
+# %% ../nbs/55_research.ipynb #699f2eb0
+def check_run_bars(bars:pd.DataFrame, # Bars given to a run
+                   cfg:ResearchConfig) -> pd.DataFrame: # The run's configuration
+    "The bars validated at `cfg.interval`, refused when their `attrs['symbol']` is another symbol"
+    named = bars.attrs.get("symbol") if isinstance(bars, pd.DataFrame) else None
+    if named is not None and str(named).upper() != cfg.symbol.upper():
+        raise ParameterError(f"are {named} bars, the run is configured for {cfg.symbol}", field="bars")
+    step = infer_interval(bars.index) if isinstance(bars, pd.DataFrame) and isinstance(bars.index, pd.DatetimeIndex) else None
+    if step is not None and step != cfg.interval:
+        raise ParameterError(f"are {step} bars (their most common step), the run is configured for {cfg.interval}", field="bars")
+    return validate_bars(bars, interval=cfg.interval)[0]
+
+def research_feature_options(features:pd.DataFrame) -> dict: # `build_features` output of the run
+    "The `build_features` options that reproduce the run's columns: its warm-up budget in bars, when it had one"
+    budget = features.attrs.get("max_warmup")
+    return {} if budget is None else {"max_warmup": int(budget)}
+
+# %% ../nbs/55_research.ipynb #ff2b30ab
 def run_research(config:ResearchConfig|None=None, # The run's choices (default: `ResearchConfig()`)
                  bars:pd.DataFrame|None=None, # Bars to use instead of loading `config.symbol` (validated here, as the loaders do)
                  storage=None, # Optuna storage for the tuning study (default: SQLite under the settings' home)
@@ -216,9 +243,9 @@ def run_research(config:ResearchConfig|None=None, # The run's choices (default: 
         nonlocal t
         secs[name] = round(time.perf_counter() - t, 3); t = time.perf_counter()
         log.info("research stage done", extra={"stage": name, "seconds": secs[name]})
-    bars = load_bars(cfg.symbol, cfg.interval, cfg.start, cfg.end, source=cfg.source) if bars is None else validate_bars(bars)[0]
+    bars = load_bars(cfg.symbol, cfg.interval, cfg.start, cfg.end, source=cfg.source) if bars is None else check_run_bars(validate_bars(bars)[0], cfg)
     lap("bars")
-    features = build_features(bars, groups=cfg.feature_groups, n_jobs=1)
+    features = build_features(bars, groups=cfg.feature_groups, n_jobs=1, max_warmup=cfg.max_warmup)
     lap("features")
     labels = research_labels(bars, features.index, cfg)
     test_start, train, test = holdout_split(bars, labels, cfg.test_fraction)
@@ -234,7 +261,8 @@ def run_research(config:ResearchConfig|None=None, # The run's choices (default: 
     signals, result = _holdout_backtest(bars, proba, test, trained, cfg, test_start, rates)
     quality = _holdout_quality(bars, test, proba)
     lap("backtest")
-    res = ResearchResult(cfg, current_run_id() or new_run_id(), bars, features, labels, test_start, train, trained, trained.signal_model(features),
+    res = ResearchResult(cfg, current_run_id() or new_run_id(), bars, features, labels, test_start, train, trained,
+                         trained.signal_model(features, research_feature_options(features)),
                          signals, result, secs, funding=rates, holdout_quality=quality)
     if track: log_research(res, report_dir=report_dir, storage=storage)
     return res
