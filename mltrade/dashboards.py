@@ -8,7 +8,7 @@ Docs: https://mltrade.github.io/mltrade/dashboards.html.md"""
 from __future__ import annotations
 import contextlib, dataclasses, html, json, math, sqlite3, time, traceback
 from pathlib import Path
-from typing import Callable, ClassVar
+from typing import Any, Callable, ClassVar
 
 import anywidget
 import mltrade
@@ -869,6 +869,8 @@ class PerformancePage(Page):
 class FeaturesPage(Page):
     "Split gain, purged permutation importance (on request, kept) and a SHAP summary of a version's model"
     name = "features"
+    rep: Report; sm: Any; bars: pd.DataFrame; gain: pd.Series|None; contrib: pd.DataFrame|None; X: pd.DataFrame|None   # set by select
+    select: Callable[..., None]; update: Callable[..., None]   # added below (fastcore's `patch`)
     importance: Callable[..., pd.DataFrame]; permute: Callable[..., None]   # added below (fastcore's `patch`)
 
     def build(self) -> None:
@@ -888,38 +890,41 @@ class FeaturesPage(Page):
         self.body.children = [self.picker, self.top, self.info, self.gain_box, self.shap_box, self.compute, self.perm_box, exports]
         self.select()
 
+# %% ../nbs/75_dashboards.ipynb #b53ba763
+@patch
+def select(self:FeaturesPage) -> None:
+    "Load the chosen version's model, the run's bars and the hold-out events' features; explain them"
+    row = self.picker.row
+    if row is None: return
+    if row["key"] not in self.loaded:
+        rep = run_report(self.stores, row)
+        sm, bars = signal_model_of(self.stores, row["model_uri"]), run_bars(rep)
+        xgb = sm is not None and isinstance(sm.model, XGBModel)
+        X = event_features(sm, bars, rep.signals.index) if xgb else None
+        contrib = shap_values(sm.model, X).drop(columns="bias") if xgb else None
+        self.loaded[row["key"]] = (rep, sm, bars, gain_importance(sm.model) if xgb else None, contrib, X)
+    self.rep, self.sm, self.bars, self.gain, self.contrib, self.X = self.loaded[row["key"]]
+    path = permutation_path(self.stores, row["key"])
+    self.perm = pd.read_csv(path, index_col=0) if path.exists() else None
+    kind = "none" if self.sm is None else self.sm.kind
+    self.info.value = "" if self.gain is not None else note(f"split gain and SHAP values are read from XGBoost models; this version's model is {kind}")
+    self.update()
 
-    def select(self) -> None:
-        "Load the chosen version's model, the run's bars and the hold-out events' features; explain them"
-        row = self.picker.row
-        if row is None: return
-        if row["key"] not in self.loaded:
-            rep = run_report(self.stores, row)
-            sm, bars = signal_model_of(self.stores, row["model_uri"]), run_bars(rep)
-            xgb = sm is not None and isinstance(sm.model, XGBModel)
-            X = event_features(sm, bars, rep.signals.index) if xgb else None
-            contrib = shap_values(sm.model, X).drop(columns="bias") if xgb else None
-            self.loaded[row["key"]] = (rep, sm, bars, gain_importance(sm.model) if xgb else None, contrib, X)
-        self.rep, self.sm, self.bars, self.gain, self.contrib, self.X = self.loaded[row["key"]]
-        path = permutation_path(self.stores, row["key"])
-        self.perm = pd.read_csv(path, index_col=0) if path.exists() else None
-        kind = "none" if self.sm is None else self.sm.kind
-        self.info.value = "" if self.gain is not None else note(f"split gain and SHAP values are read from XGBoost models; this version's model is {kind}")
-        self.update()
+# %% ../nbs/75_dashboards.ipynb #2c2b70be
+@patch
+def update(self:FeaturesPage, *_) -> None:
+    "Redraw the charts with the number of features chosen"
+    for box in (self.gain_box, self.shap_box, self.perm_box):
+        for w in box.children: w.close()
+    top = self.top.value
+    self.gain_box.children = [figure_widget(importance_figure(self.gain, "split gain (share of the total)", top))] if self.gain is not None else []
+    self.shap_box.children = [figure_widget(shap_figure(self.contrib, self.X, top, f"SHAP summary over {len(self.X)} hold-out events"))] \
+                             if self.contrib is not None and self.X is not None else []
+    self.perm_box.children = [figure_widget(importance_figure(self.perm["mean"], "purged permutation importance (rise in log-loss)", top,
+                                                              self.perm["std"]))] if self.perm is not None else []
+    self.compute.layout.display = "none" if self.perm is not None else None
 
-
-    def update(self, *_) -> None:
-        "Redraw the charts with the number of features chosen"
-        for box in (self.gain_box, self.shap_box, self.perm_box):
-            for w in box.children: w.close()
-        top = self.top.value
-        self.gain_box.children = [figure_widget(importance_figure(self.gain, "split gain (share of the total)", top))] if self.gain is not None else []
-        self.shap_box.children = [figure_widget(shap_figure(self.contrib, self.X, top, f"SHAP summary over {len(self.X)} hold-out events"))] \
-                                 if self.contrib is not None else []
-        self.perm_box.children = [figure_widget(importance_figure(self.perm["mean"], "purged permutation importance (rise in log-loss)", top,
-                                                                  self.perm["std"]))] if self.perm is not None else []
-        self.compute.layout.display = "none" if self.perm is not None else None
-
+# %% ../nbs/75_dashboards.ipynb #d43b1ced
 @patch
 def importance(self:FeaturesPage) -> pd.DataFrame:
     "The importances shown, one row per feature: gain, mean |SHAP|, permutation mean and std"
@@ -927,6 +932,7 @@ def importance(self:FeaturesPage) -> pd.DataFrame:
     if self.perm is not None: cols.update(permutation_mean=self.perm["mean"], permutation_std=self.perm["std"])
     return pd.DataFrame({k: v for k, v in cols.items() if v is not None})
 
+# %% ../nbs/75_dashboards.ipynb #49f2453b
 @patch
 def permute(self:FeaturesPage) -> None:
     "Compute the purged permutation importance of the chosen version (kept for next time)"
@@ -937,9 +943,10 @@ def permute(self:FeaturesPage) -> None:
     self.say()
     self.update()
 
-# %% ../nbs/75_dashboards.ipynb #dbb3c2a1
-TUNE_COLUMNS = ["total_return", "sharpe", "max_drawdown", "n_trades", "exposure", "trade_win_rate"]
+# %% ../nbs/75_dashboards.ipynb #3468ab35
+TUNE_COLUMNS = ["total_return", "sharpe", "max_drawdown", "n_trades", "exposure", "trade_win_rate"]   # the metrics the thresholds page compares
 
+# %% ../nbs/75_dashboards.ipynb #dbb3c2a1
 class ThresholdsPage(Page):
     "Long/short threshold and cost sliders rerunning a version's hold-out backtest live"
     name = "thresholds"
@@ -963,7 +970,6 @@ class ThresholdsPage(Page):
                               self.timing, self.metrics_html, self.fig_box, exports]
         self.select()
 
-
     def select(self) -> None:
         "Prepare the chosen version's tuner; put the sliders at its thresholds and costs"
         row = self.picker.row
@@ -984,7 +990,6 @@ class ThresholdsPage(Page):
                                    layout=dict(title="hold-out equity", height=380, hovermode="x unified", **LAYOUT))
         self.fig_box.children = [self.fig]
         self.update()
-
 
     def update(self, *_) -> None:
         "Rerun the backtest at the sliders' values; redraw the metrics and the first line"
@@ -1086,6 +1091,7 @@ class ExperimentsPage(Page):
                               widgets.HTML("<h3>Side by side</h3>"), self.a, self.b, self.only, self.params_html, self.metrics_html, self.fig_box, exports]
         self.filter()
 
+# %% ../nbs/75_dashboards.ipynb #8264db87
 @patch
 def filter(self:ExperimentsPage) -> None:
     "List the runs that pass the filters; offer them as A and B (the newest two first)"
@@ -1104,6 +1110,7 @@ def filter(self:ExperimentsPage) -> None:
     finally: self.busy = False
     self.compare()
 
+# %% ../nbs/75_dashboards.ipynb #b2ebb8fb
 @patch
 def compare(self:ExperimentsPage) -> None:
     "Show runs A and B side by side: parameters, metrics and equity curves"
