@@ -26,7 +26,8 @@ from papermill.exceptions import PapermillExecutionError
 from tqdm.auto import tqdm
 
 import mltrade
-from .core import MltradeError, ParameterError, atomic_write, check_bool, check_int, check_writable_dir, get_logger, get_settings, new_run_id, sha256_file
+from .core import (MltradeError, ParameterError, atomic_write, check_bool, check_int, check_writable_dir, get_logger, get_settings,
+                          new_run_id, sha256_file)
 from .data.schema import check_interval
 from .data.sources import bars_fingerprint
 from .monitor import Champion

@@ -153,9 +153,9 @@ def check_demo():
         rc, out = sh([BIN/"mltrade", "--home", home, "demo"])
     return rc == 0, "" if rc == 0 else f"exited {rc}"
 
-@check("ruff check mltrade scripts bench")
+@check("ruff check mltrade scripts bench nbs (the package, the tools, and the notebooks' test cells)")
 def check_ruff():
-    rc, _ = sh([BIN/"ruff", "check", "mltrade", "scripts", "bench"])
+    rc, _ = sh([BIN/"ruff", "check", "mltrade", "scripts", "bench", "nbs"])
     return rc == 0, ""
 
 @check("lint-imports (the layering contract in pyproject.toml: no module imports a later stage)")
