@@ -26,7 +26,8 @@ from .signal import SignalModel
 from .tracking import RunRecord, check_tracking, drift_report, load_evidence, log_record, model_name, tracking
 
 # %% auto #0
-__all__ = ['Champion', 'load_champion_model', 'resolved_events', 'monitor_checks', 'MonitorReport', 'log_monitoring', 'monitor']
+__all__ = ['Champion', 'load_registered', 'load_champion_model', 'resolved_events', 'monitor_checks', 'MonitorReport',
+           'log_monitoring', 'monitor']
 
 # %% ../nbs/61_monitor.ipynb #db3cbb99
 @dataclasses.dataclass
@@ -39,18 +40,28 @@ class Champion:
     signal_model: SignalModel # the inference path inside it
     config: ResearchConfig    # the research configuration it was trained with
 
-def load_champion_model(name:str, # Registered model name, e.g. "mltrade-BTCUSDT-1h"
-                        uri:str|None=None) -> Champion: # Tracking URI (default: `tracking_uri()`)
-    "The champion of `name`, loaded by version, with its signal model and research configuration"
+def load_registered(name:str, # Registered model name, e.g. "mltrade-BTCUSDT-1h"
+                    ref:str|int="champion", # An alias ("champion", "challenger") or a version number
+                    uri:str|None=None) -> Champion: # Tracking URI (default: `tracking_uri()`)
+    "A registered version, by alias or number, loaded by version, with its signal model and research configuration"
     uri = check_tracking(uri)
-    try: mv = MlflowClient(uri).get_model_version_by_alias(name, "champion")
-    except MlflowException: raise ParameterError(f"{name} has no champion in {uri}: register a research run and promote it first", field="name") from None
+    client = MlflowClient(uri)
+    try: mv = client.get_model_version(name, str(ref)) if isinstance(ref, int) or str(ref).isdigit() else client.get_model_version_by_alias(name, str(ref))
+    except MlflowException: raise ParameterError(f"{name} has no version or alias {ref!r} in {uri}", field="ref") from None
     with tracking(uri): model = mlflow.pyfunc.load_model(f"models:/{name}/{mv.version}")
     sm, meta = getattr(model.unwrap_python_model(), "signal_model", None), model.metadata.metadata or {}
     if not isinstance(sm, SignalModel) or "research_config" not in meta:
         raise ParameterError(f"{name} version {mv.version} is not a research run's signal model: nothing to monitor it by", field="name")
     known = {f.name for f in dataclasses.fields(ResearchConfig)}
     return Champion(name, int(mv.version), str(mv.run_id), model, sm, ResearchConfig(**{k: v for k, v in meta["research_config"].items() if k in known}))
+
+def load_champion_model(name:str, # Registered model name, e.g. "mltrade-BTCUSDT-1h"
+                        uri:str|None=None) -> Champion: # Tracking URI (default: `tracking_uri()`)
+    "The champion of `name`, loaded by version, with its signal model and research configuration"
+    uri = check_tracking(uri)
+    try: MlflowClient(uri).get_model_version_by_alias(name, "champion")
+    except MlflowException: raise ParameterError(f"{name} has no champion in {uri}: register a research run and promote it first", field="name") from None
+    return load_registered(name, "champion", uri)
 
 # %% ../nbs/61_monitor.ipynb #f40679f7
 def resolved_events(predictions:pd.DataFrame, # The champion's `predict(bars)` output

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 import dask
-import mlflow
 import nbformat
 import optuna
 import plotly.graph_objects as go
@@ -30,19 +29,18 @@ from .core import (MltradeError, ParameterError, atomic_write, check_bool, check
                           new_run_id, sha256_file)
 from .data.schema import check_interval
 from .data.sources import bars_fingerprint
-from .monitor import Champion
+from .monitor import Champion, load_registered  # noqa: F401 (load_registered: the one loader of registered versions, shared with monitoring)
 from .registry import GateReport, register
 from .research import ResearchConfig, event_backtest, research_labels, run_research
-from .signal import SignalModel
-from .tracking import check_tracking, log_research, tracking
+from .tracking import check_tracking, log_research
 from .servers import DASK_ALLOWED_FAILURES
 
 # %% auto #0
 __all__ = ['log', 'TEMPLATES', 'MANIFEST_PACKAGES', 'KERNEL_SETUP', 'PROGRESS_TOPIC', 'REMOTE_SCRIPT', 'template_parameters',
            'template_path', 'template_store', 'study_figures', 'version_gate', 'run_metrics', 'write_metrics',
-           'register_research', 'load_registered', 'backtest_registered', 'backtest_metrics', 'package_versions',
-           'git_commit', 'run_environment', 'NotebookJob', 'error_text', 'render_html', 'run_manifest', 'execute_job',
-           'plan_jobs', 'ClusterError', 'default_workers', 'dask_client', 'PipelineBatch', 'run_pipelines']
+           'register_research', 'backtest_registered', 'backtest_metrics', 'package_versions', 'git_commit',
+           'run_environment', 'NotebookJob', 'error_text', 'render_html', 'run_manifest', 'execute_job', 'plan_jobs',
+           'ClusterError', 'default_workers', 'dask_client', 'PipelineBatch', 'run_pipelines']
 
 # %% ../nbs/57_pipelines.ipynb #47411e50
 log = get_logger(__name__)
@@ -129,21 +127,6 @@ def register_research(config:ResearchConfig, # The research run to train
     return register(log_research(result, uri=uri), uri=uri)
 
 # %% ../nbs/57_pipelines.ipynb #b4594fd4
-def load_registered(name:str, # Registered model name, e.g. "mltrade-BTCUSDT-1h"
-                    ref:str|int="champion", # An alias ("champion", "challenger") or a version number
-                    uri:str|None=None) -> Champion: # Tracking URI (default: `tracking_uri()`)
-    "A registered version, by alias or number, with its signal model and research configuration"
-    uri, client = check_tracking(uri), None
-    client = MlflowClient(uri)
-    try: mv = client.get_model_version(name, str(ref)) if isinstance(ref, int) or str(ref).isdigit() else client.get_model_version_by_alias(name, str(ref))
-    except MlflowException: raise ParameterError(f"{name} has no version or alias {ref!r} in {uri}", field="ref") from None
-    with tracking(uri): model = mlflow.pyfunc.load_model(f"models:/{name}/{mv.version}")
-    sm, meta = getattr(model.unwrap_python_model(), "signal_model", None), model.metadata.metadata or {}
-    if not isinstance(sm, SignalModel) or "research_config" not in meta:
-        raise ParameterError(f"{name} version {mv.version} is not a research run's signal model", field="name")
-    known = {f.name for f in dataclasses.fields(ResearchConfig)}
-    return Champion(name, int(mv.version), str(mv.run_id), model, sm, ResearchConfig(**{k: v for k, v in meta["research_config"].items() if k in known}))
-
 def backtest_registered(version:Champion, # Output of `load_registered`
                         bars:pd.DataFrame, # Bars to score (the first `min_bars` are the features' warm-up)
                         fees:float|None=None, # Per side (default: the run's)
