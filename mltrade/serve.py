@@ -6,7 +6,7 @@ Docs: https://mltrade.github.io/mltrade/serve.html.md"""
 
 # %% ../nbs/70_serve.ipynb #51c47b79
 from __future__ import annotations
-import contextlib, dataclasses, datetime as dt, fcntl, hashlib, hmac, ipaddress, json, math, os, re, secrets, sys, threading, time, uuid
+import contextlib, dataclasses, datetime as dt, fcntl, hashlib, hmac, ipaddress, json, math, operator, os, re, secrets, sys, threading, time, uuid
 from pathlib import Path
 from typing import Annotated, Any, Callable, Iterator, Sequence
 
@@ -29,10 +29,10 @@ from starlette.datastructures import Headers
 import mltrade
 from .core import (ConfigError, DataError, MltradeError, ParameterError, Settings, atomic_write, check_int, check_range, get_logger, get_settings,
                           run_context)
-from .data.schema import INTERVALS, OPTIONAL_BAR_COLUMNS, validate_bars
+from .data.schema import BAR_COLUMNS, INTERVALS, OPTIONAL_BAR_COLUMNS, validate_bars
 from .registry import GateReport, champion, load_champion, model_name
 from .servers import UvicornServer
-from .tracking import TrackingError, tracking_uri
+from .tracking import TrackingError, signal_predictor, tracking_uri
 
 # %% auto #0
 __all__ = ['MAX_EPOCH_MS', 'STRICT', 'SIDES', 'api_key', 'Authorized', 'ERRORS', 'router', 'KeyRecord', 'hash_secret', 'new_key',
@@ -274,16 +274,19 @@ class BarsError(MltradeError, ValueError):
         self.loc = loc
         super().__init__(msg, field=".".join(map(str, loc[1:])))
 
+_BAR_FIELDS = ("open_time", *BAR_COLUMNS, *OPTIONAL_BAR_COLUMNS)
+_bar_values = operator.attrgetter(*_BAR_FIELDS)
+
 def request_bars(req:SignalRequest) -> pd.DataFrame:
     "The request's bars indexed by UTC open time: float64 OHLCV, and each optional column that every bar carries"
-    cols = {c: np.array([getattr(b, c) for b in req.bars], dtype=np.float64) for c in ("open", "high", "low", "close", "volume")}
+    values = dict(zip(_BAR_FIELDS, zip(*map(_bar_values, req.bars))))   # one pass over the bars, a tuple per field
+    cols = {c: np.array(values[c], dtype=np.float64) for c in BAR_COLUMNS}
     for c in OPTIONAL_BAR_COLUMNS:
-        given = [getattr(b, c) is not None for b in req.bars]
-        if any(given) and not all(given):
-            i = given.index(False)
-            raise BarsError(f"given for some bars and not others (first without it: bar {i})", ("body", "bars", i, c))
-        if all(given): cols[c] = np.array([getattr(b, c) for b in req.bars], dtype=np.int64 if c == "trades" else np.float64)
-    idx = pd.DatetimeIndex(pd.to_datetime(np.array([b.open_time for b in req.bars], dtype=np.int64), unit="ms", utc=True), name="open_time")
+        v = values[c]
+        if None not in v: cols[c] = np.array(v, dtype=np.int64 if c == "trades" else np.float64)
+        elif any(x is not None for x in v):
+            raise BarsError(f"given for some bars and not others (first without it: bar {v.index(None)})", ("body", "bars", v.index(None), c))
+    idx = pd.DatetimeIndex(pd.to_datetime(np.array(values["open_time"], dtype=np.int64), unit="ms", utc=True), name="open_time")
     return pd.DataFrame(cols, index=idx)
 
 # %% ../nbs/70_serve.ipynb #ae052d34
@@ -337,6 +340,7 @@ class ModelSlot:
     name: str                   # registered model name
     version: int                # the version loaded
     model: Any                  # the pyfunc: predict(bars) -> p_down p_flat p_up signal size, indexed by bar time
+    predict: Callable[[pd.DataFrame], pd.DataFrame]   # the same predict, without MLflow's per-call signature check (`signal_predictor`)
     min_bars: int               # its warm-up, from the pyfunc's metadata
     run_id: str|None            # the run the version was registered from
     semver: str|None            # the version's `mltrade.semver` tag
@@ -369,7 +373,7 @@ def load_slot(name:str, # Registered model name
     except Exception as e: raise ModelUnavailable(f"the champion of {name} failed to load: {type(e).__name__}: {str(e).splitlines()[0][:300]}",
                                                   field="model") from e
     gate = GateReport.from_json(mv.tags["mltrade.gate"]) if "mltrade.gate" in mv.tags else None
-    return ModelSlot(name, v, model, min_bars, mv.run_id, mv.tags.get("mltrade.semver"), metrics, gate, dt.datetime.now(dt.UTC))
+    return ModelSlot(name, v, model, signal_predictor(model), min_bars, mv.run_id, mv.tags.get("mltrade.semver"), metrics, gate, dt.datetime.now(dt.UTC))
 
 # %% ../nbs/70_serve.ipynb #4cbc3ea3
 class Champions:
@@ -516,7 +520,7 @@ class ServeState:
 
 api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key, from `mltrade keys create --name NAME`")
 
-def authorized(request:Request, key:str|None=Depends(api_key)) -> KeyRecord:
+async def authorized(request:Request, key:str|None=Depends(api_key)) -> KeyRecord:
     "The caller's key: 401 without an active key, 429 (with Retry-After) past the key's rate limit"
     st: ServeState = request.app.state.serve
     try: rec = st.keys.verify(key) if key else None
@@ -615,7 +619,7 @@ def signal(request:Request, req:SignalRequest, key:Authorized) -> SignalResponse
     request.state.model, request.state.version = name, s.version
     try:
         bars = checked_bars(request_bars(req), req.interval, s.min_bars)
-        out = s.model.predict(bars)
+        out = s.predict(bars)
     except BarsError as e: raise unprocessable(e.loc, str(e).split(": ", 1)[-1]) from None
     except DataError as e: raise unprocessable(_located(e, bars).loc, str(e)) from None
     except ParameterError as e: raise unprocessable(("body", "bars"), str(e)) from None

@@ -20,7 +20,7 @@ import requests
 from mlflow import MlflowClient
 from mlflow.entities import Metric, Param
 from mlflow.models import ModelSignature
-from mlflow.pyfunc import PythonModel
+from mlflow.pyfunc import PyFuncModel, PythonModel
 from mlflow.types import ColSpec, Schema
 from scipy import stats
 
@@ -38,11 +38,11 @@ from .splits import CombinatorialPurgedKFold, PurgedKFold
 __all__ = ['HTTP_DEFAULTS', 'SIGNAL_MODEL_CODE', 'BAR_COLUMNS', 'tracking_uri', 'is_remote', 'http_defaults', 'TrackingError',
            'check_tracking', 'tracking', 'experiment_id', 'data_fingerprint', 'code_version', 'RunRecord', 'flatten',
            'log_trial', 'log_trials', 'TrialCallback', 'pip_requirements', 'log_pyfunc', 'bars_from_input',
-           'SignalPyfunc', 'signal_signature', 'signal_example', 'signal_metadata', 'log_signal_model', 'log_record',
-           'GateEvidence', 'log_evidence', 'load_evidence', 'psi', 'effective_size', 'ks_test', 'drift_report',
-           'argmax_signal', 'cpcv_trial_returns', 'model_name', 'prior_log_loss', 'research_configs',
-           'research_trial_returns', 'research_evidence', 'feature_importance', 'research_figures', 'digest',
-           'storage_name', 'research_record', 'log_research']
+           'SignalPyfunc', 'signal_signature', 'signal_example', 'signal_metadata', 'log_signal_model',
+           'signal_predictor', 'log_record', 'GateEvidence', 'log_evidence', 'load_evidence', 'psi', 'effective_size',
+           'ks_test', 'drift_report', 'argmax_signal', 'cpcv_trial_returns', 'model_name', 'prior_log_loss',
+           'research_configs', 'research_trial_returns', 'research_evidence', 'feature_importance', 'research_figures',
+           'digest', 'storage_name', 'research_record', 'log_research']
 
 # %% ../nbs/56_tracking.ipynb #61f4fe27
 def tracking_uri(settings=None) -> str: # Settings to read `mlflow_uri` from (default: `get_settings()`)
@@ -319,6 +319,14 @@ def log_signal_model(client:MlflowClient, # Client of the tracking store
         joblib.dump(signal_model, fitted)
         return log_pyfunc(client, run_id, code, {**signal_metadata(signal_model), **(metadata or {})}, signal_example(signal_model, bars), name,
                           {"signal_model": str(fitted)}, signal_signature(bars))
+
+# %% ../nbs/56_tracking.ipynb #49b9e5aa
+def signal_predictor(pyfunc:PyFuncModel) -> Callable[[pd.DataFrame], pd.DataFrame]: # A loaded pyfunc
+    "`predict(bars)` of a loaded pyfunc: the `SignalModel` inside mltrade's own, else the pyfunc's `predict`"
+    try: inner = pyfunc.unwrap_python_model()
+    except mlflow.exceptions.MlflowException: return pyfunc.predict   # a flavour MLflow wraps itself, not a Python model
+    sm = getattr(inner, "signal_model", None)   # a `SignalPyfunc` (read by attribute: models from code import their class anew)
+    return sm.predict if isinstance(sm, SignalModel) else pyfunc.predict
 
 # %% ../nbs/56_tracking.ipynb #caa81aa0
 def _write_files(files:dict, figures:dict, d:Path) -> None:

@@ -6,7 +6,7 @@ Docs: https://mltrade.github.io/mltrade/features.pipeline.html.md"""
 
 # %% ../../nbs/13_features.pipeline.ipynb #44a18d94
 from __future__ import annotations
-import dataclasses, inspect, warnings
+import collections, dataclasses, inspect, warnings
 from typing import Any, Callable, Sequence
 
 import numba
@@ -185,7 +185,7 @@ def build_features(bars:pd.DataFrame, # OHLCV bars indexed by UTC open time
             parts.append(p); bar.update()
     bar.close()
     names = [c for p in parts for c in p.columns]
-    dup = sorted({c for c in names if names.count(c) > 1})
+    dup = sorted(c for c, k in collections.Counter(names).items() if k > 1)
     if dup: raise ParameterError(f"two groups produced the same column(s) {dup}", field="groups")
     out = pd.concat(parts, axis=1) if len(parts) > 1 else parts[0]
     by_group = {g: [c for (tg, _), p in zip(tasks, parts) if tg == g for c in p.columns] for g in groups}

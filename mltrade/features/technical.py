@@ -6,7 +6,7 @@ Docs: https://mltrade.github.io/mltrade/features.technical.html.md"""
 
 # %% ../../nbs/10_features.technical.ipynb #edf3d9c4
 from __future__ import annotations
-import dataclasses, math
+import dataclasses, functools, math
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -231,13 +231,16 @@ def _apply_kind(kind, outs:list, i:int, ctx:_BarContext, dest:np.ndarray):
     else: raise ParameterError(f"unknown output kind {kind!r}", field="kind")
 
 # %% ../../nbs/10_features.technical.ipynb #d138698e
+@functools.cache
+def _talib_inputs(func:str) -> tuple[str, ...]:
+    names = talib_abstract.Function(func).info["input_names"]  # type: ignore[attr-defined]
+    return tuple(c for v in names.values() for c in ([v] if isinstance(v, str) else v))
+
 def talib_inputs(func:str) -> list[str]: # A TA-Lib function name, e.g. "ATR"
     "TA-Lib's declared input columns of `func`, in call order"
-    names = talib_abstract.Function(func).info["input_names"]  # type: ignore[attr-defined]
-    cols = []
-    for v in names.values(): cols += [v] if isinstance(v, str) else list(v)
-    return cols
+    return list(_talib_inputs(func))
 
+@functools.cache
 def talib_lookback(spec:TalibSpec) -> int:
     "TA-Lib's lookback (leading NaN outputs) for `spec`'s function and parameters"
     f = talib_abstract.Function(spec.func)  # type: ignore[attr-defined]
@@ -254,7 +257,7 @@ def spec_warmup(spec:TalibSpec, tol:float=WARMUP_TOL) -> int:
 def _fill_talib(spec:TalibSpec, ctx:_BarContext, dests:list[np.ndarray]):
     "Call TA-Lib for `spec` and write its columns into `dests`"
     fn = getattr(talib, spec.func)
-    outs = fn(*(ctx.arrays[c] for c in (spec.inputs or talib_inputs(spec.func))), **dict(spec.params))
+    outs = fn(*(ctx.arrays[c] for c in (spec.inputs or _talib_inputs(spec.func))), **dict(spec.params))
     outs = list(outs) if isinstance(outs, tuple) else [outs]
     for (_, kind, i), d in zip(spec.outs, dests): _apply_kind(kind, outs, i, ctx, d)
 
