@@ -8,9 +8,10 @@ Docs: https://mltrade.github.io/mltrade/alerts.html.md"""
 from __future__ import annotations
 import collections, dataclasses, math
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import numpy as np, pandas as pd, requests, yaml
+from fastcore.basics import patch
 from prometheus_client.parser import text_string_to_metric_families
 
 from .core import ParameterError, Settings, atomic_write, check_int, check_range, get_logger, get_settings
@@ -19,8 +20,8 @@ from .registry import drift_report
 
 # %% auto #0
 __all__ = ['METRICS', 'KINDS', 'MetricNames', 'Snapshot', 'Rule', 'DrawdownRule', 'PositionRule', 'HitRateRule',
-           'TradeReturnRule', 'DriftRule', 'FeedStallRule', 'ApiErrorRule', 'Alert', 'Alerter', 'default_rules',
-           'prometheus_rules', 'write_prometheus_rules']
+           'TradeReturnRule', 'DriftRule', 'FeedStallRule', 'ReloadRule', 'ApiErrorRule', 'Alert', 'Alerter',
+           'default_rules', 'prometheus_rules', 'write_prometheus_rules']
 
 # %% ../nbs/73_alerts.ipynb #71698464
 class MetricNames(NamedTuple):
@@ -35,6 +36,7 @@ class MetricNames(NamedTuple):
     drifted: str = "mltrade_paper_drifted_share"                  # Share of features drifted from the training reference
     latency: str = "mltrade_paper_decision_latency_seconds"       # Histogram: from a bar's hand-out to its decision committed
     bars: str = "mltrade_paper_bars_total"                        # Bars processed
+    reload_failures: str = "mltrade_paper_model_reload_failures"  # Failed loads of the champion's new version since the last good one
     api_requests: str = "mltrade_api_requests_total"              # The signal API's requests, by `status`
 
 METRICS = MetricNames()
@@ -52,6 +54,7 @@ class Snapshot:
     interval_seconds: float              # Length of one bar, seconds
     bars: pd.DataFrame|None = None       # The latest bars (for the drift rule)
     labels: dict = dataclasses.field(default_factory=dict)   # e.g. symbol and interval, carried into every alert
+    reload_failures: int = 0             # Failed loads of the champion's new version since the last good one (in process)
 
     @property
     def drawdown(self) -> float:
@@ -124,10 +127,11 @@ class DriftRule(Rule):
                  window:int=500, # Latest feature rows compared
                  every:int=24, # Bars between two measures
                  warmup:int=1000, # Bars the features need before their first row
-                 groups:tuple=("technical",)): # `build_features` groups that make the reference's columns
+                 groups:tuple=("technical",), # `build_features` groups that make the reference's columns
+                 options:dict|None=None): # `build_features` options they were made with (a signal model's `feature_options`)
         super().__init__(check_range("drift.limit", limit, 0, 1))
         if not isinstance(reference, pd.DataFrame) or reference.empty: raise ParameterError("must be a non-empty DataFrame of feature rows", field="reference")
-        self.reference, self.groups = reference, tuple(groups)
+        self.reference, self.groups, self.options = reference, tuple(groups), dict(options or {})
         self.window, self.every, self.warmup = check_int("window", window, 10), check_int("every", every, 1), check_int("warmup", warmup, 0)
         self.bars_needed = self.window + self.warmup
         self._seen, self._last = 0, math.nan
@@ -136,7 +140,7 @@ class DriftRule(Rule):
         self._seen += 1
         if (self._seen - 1) % self.every: return self._last
         if snap.bars is None or len(snap.bars) < self.bars_needed: return math.nan
-        feats = build_features(snap.bars, groups=self.groups, n_jobs=1, progress=False)
+        feats = build_features(snap.bars, groups=self.groups, n_jobs=1, progress=False, **self.options)
         cols = [c for c in self.reference.columns if c in feats.columns]
         if len(feats) < self.window or not cols: return math.nan
         self._last = float(drift_report(self.reference[cols], feats[cols].iloc[-self.window:])["drifted"].mean())
@@ -147,6 +151,15 @@ class FeedStallRule(Rule):
     "System failure: no closed bar for more than `limit` bar intervals (the feed's lag)"
     name, kind, metric, unit = "feed_stall", "system_failure", METRICS.feed_lag, " bars"
     def measure(self, snap:Snapshot) -> float: return snap.feed_lag / snap.interval_seconds
+
+# %% ../nbs/73_alerts.ipynb #8776ca6e
+class ReloadRule(Rule):
+    "System failure: more than `limit` failed loads in a row of the champion's new version (the loaded one keeps trading)"
+    name, kind, metric, unit = "model_reload", "system_failure", METRICS.reload_failures, " failed loads"
+    def __init__(self, limit:float=0): super().__init__(check_range("model_reload.limit", limit, 0))
+    def measure(self, snap:Snapshot) -> float: return float(snap.reload_failures)
+    def message(self, value:float) -> str:
+        return f"{self.name}: the champion's new version failed to load {value:g} time(s) in a row; the loaded version keeps trading"
 
 # %% ../nbs/73_alerts.ipynb #7ef86bd5
 class ApiErrorRule(Rule):
@@ -204,6 +217,7 @@ class Alert:
 # %% ../nbs/73_alerts.ipynb #b2866b9d
 class Alerter:
     "Evaluate alert rules after each bar; send an event when a rule starts or stops firing (log line, webhook POST)"
+    set_rule: Callable[..., None]        # added below (fastcore's `patch`), declared for type checkers
     def __init__(self, rules:list[Rule], # The rules (names must be unique)
                  webhook_url:str|None=None, # POST each event here as JSON (default: the `alert_webhook_url` setting)
                  timeout:float=5.0): # Seconds allowed per POST
@@ -254,14 +268,36 @@ class Alerter:
 def default_rules(settings:Settings|None=None, # Limits (default: the settings in effect)
                   reference:pd.DataFrame|None=None, # The model's training feature rows, for the drift rule
                   warmup:int=1000, # Bars the reference's features need before their first row
-                  api_metrics_url:str|None=None) -> list[Rule]: # The signal API's metrics URL, for the API rule
+                  api_metrics_url:str|None=None, # The signal API's metrics URL, for the API rule
+                  groups:tuple=("technical",), # `build_features` groups of the reference
+                  options:dict|None=None) -> list[Rule]: # `build_features` options of the reference
     "The alert rules with the settings' `alert_*` limits"
     s = settings or get_settings()
     rules: list[Rule] = [DrawdownRule(s.alert_max_drawdown), PositionRule(s.alert_max_position), HitRateRule(s.alert_min_hit_rate, s.alert_trades),
-                         TradeReturnRule(s.alert_min_trade_return, s.alert_trades), FeedStallRule(s.alert_stall_bars)]
-    if reference is not None: rules.append(DriftRule(s.alert_max_drifted, reference, window=min(s.drift_window, max(10, len(reference))), warmup=warmup))
+                         TradeReturnRule(s.alert_min_trade_return, s.alert_trades), FeedStallRule(s.alert_stall_bars), ReloadRule(0)]
+    if reference is not None:
+        rules.append(DriftRule(s.alert_max_drifted, reference, window=min(s.drift_window, max(10, len(reference))), warmup=warmup, groups=groups,
+                               options=options))
     if api_metrics_url is not None: rules.append(ApiErrorRule(s.alert_max_api_error_rate, api_metrics_url))
     return rules
+
+# %% ../nbs/73_alerts.ipynb #a59d9203
+@patch
+def set_rule(self:Alerter, name:str, # The rule to replace or drop
+             rule:Rule|None, # Its replacement, named `name` (None: drop the rule)
+             time:pd.Timestamp) -> None: # The bar from which the change holds (the time of a resolved event)
+    "Put `rule` in place of the rule called `name` (added if there is none; None: dropped, resolving its firing alert)"
+    if rule is not None and (not isinstance(rule, Rule) or rule.name != name):
+        raise ParameterError(f"must be a Rule named {name!r}, got {rule!r}", field="rule")
+    old = [r for r in self.rules if r.name == name]
+    if rule is not None:
+        self.rules = [rule if r.name == name else r for r in self.rules] if old else [*self.rules, rule]
+        self.values[name] = math.nan
+        return
+    self.rules = [r for r in self.rules if r.name != name]
+    self.values.pop(name, None)
+    a = self.firing.pop(name, None)
+    if a is not None: self.send(dataclasses.replace(a, status="resolved", value=math.nan, message=f"{name}: the rule was dropped", time=time))
 
 # %% ../nbs/73_alerts.ipynb #7b8c7c08
 def _prom_rule(name:str, expr:str, kind:str, severity:str, summary:str, for_:str="5m") -> dict:
@@ -284,6 +320,9 @@ def prometheus_rules(settings:Settings|None=None) -> dict: # Limits (default: th
                    "{{ $labels.symbol }} {{ $labels.interval }}: {{ $value | humanizePercentage }} of the features drifted from training", "1h"),
         _prom_rule("MltradePaperFeedStalled", f"{m.feed_lag} > {s.alert_stall_bars:g} * {m.interval}", "system_failure", "critical",
                    "{{ $labels.symbol }} {{ $labels.interval }}: no closed bar for {{ $value | humanizeDuration }}", "1m"),
+        _prom_rule("MltradePaperModelReload", f"{m.reload_failures} > 0", "system_failure", "warning",
+                   "{{ $labels.symbol }} {{ $labels.interval }}: the champion's new version failed to load {{ $value }} time(s); "
+                   "the loaded version keeps trading", "1m"),
         _prom_rule("MltradePaperDown", 'up{job="mltrade-paper"} == 0', "system_failure", "critical",
                    "paper trader {{ $labels.instance }} is not answering its metrics endpoint", "2m"),
         _prom_rule("MltradeApiErrorRate", f'sum(rate({m.api_requests}{{status=~"5.."}}[5m])) / sum(rate({m.api_requests}[5m])) > '

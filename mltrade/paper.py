@@ -10,24 +10,24 @@ import contextlib, dataclasses, functools, json, math, sqlite3, time
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable, NamedTuple
 
-import mlflow, numpy as np, pandas as pd, requests
+import numpy as np, pandas as pd, requests
 from fastcore.basics import patch
-from mlflow import MlflowClient
-from mlflow.exceptions import MlflowException
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
-from .alerts import METRICS, Alerter, Snapshot, default_rules
+from .alerts import METRICS, Alerter, DriftRule, Rule, Snapshot, default_rules
 from .backtest.engine import FillReason, REASONS, fill_order
-from .core import DataError, FetchError, ParameterError, check_choice, check_int, check_range, get_logger, get_settings
+from .core import DataError, FetchError, ParameterError, Settings, check_choice, check_int, check_range, get_logger, get_settings
 from .data.binance import INTERVALS, BinanceClient
 from .feed import BarFeed, next_open_ms
+from .monitor import Champion, load_champion_model, load_registered
+from .registry import champion
 from .testing import FakeBinance, ReplayClock
-from .tracking import check_tracking, model_name, tracking
+from .tracking import check_tracking, load_evidence, model_name
 
 # %% auto #0
 __all__ = ['SCHEMA', 'TABLES', 'BAR_COLUMNS', 'PaperConfig', 'Book', 'Fill', 'Decision', 'SignalSource', 'ModelSignal',
-           'champion_signal', 'ApiSignal', 'connect_db', 'read_table', 'PaperTrader', 'BarResult', 'PaperMetrics',
-           'paper_feed', 'api_min_bars', 'run_paper']
+           'ApiSignal', 'connect_db', 'read_table', 'PaperTrader', 'BarResult', 'PaperMetrics', 'paper_feed',
+           'ChampionSignal', 'session_rules', 'api_min_bars', 'run_paper']
 
 # %% ../nbs/71_paper.ipynb #e5a26ac7
 @dataclasses.dataclass(frozen=True)
@@ -130,10 +130,15 @@ class SignalSource:
     "Where the paper trader gets its target: the signed size for the last of the bars it is given"
     version: str = ""                      # The model that answers, e.g. "mltrade-BTCUSDT-1h/3"
     min_bars: int = 1                      # Bars of history it needs, the bar itself included
+    reload_failures: int = 0               # Failed loads of a new model since the last good one (a source that changes model)
 
     def target(self, bars:pd.DataFrame) -> float: # The history window, oldest first, ending with the bar just closed
         "The target exposure for the last of `bars`"
         raise NotImplementedError
+
+    def refresh(self) -> bool:
+        "Called between bars: change to a new model if there is one; True when it did (this base never changes)"
+        return False
 
 class ModelSignal(SignalSource):
     "The target from a model in process: `model.predict(bars)['size']` of the last bar"
@@ -150,16 +155,6 @@ class ModelSignal(SignalSource):
         out = self.model.predict(bars)
         if not len(out) or out.index[-1] != bars.index[-1]: raise DataError(f"the model gave no row for the last bar {bars.index[-1]}", field="bars")
         return float(out["size"].iloc[-1])
-
-# %% ../nbs/71_paper.ipynb #888c2874
-def champion_signal(name:str, # Registered model name, e.g. `model_name("BTCUSDT", "1h")`
-                    uri:str|None=None) -> ModelSignal: # Tracking URI (default: the settings')
-    "The registry's champion of `name`, loaded by version"
-    uri = check_tracking(uri)
-    try: mv = MlflowClient(uri).get_model_version_by_alias(name, "champion")
-    except MlflowException: raise ParameterError(f"{name} has no champion in {uri}: register a model and promote it first", field="name") from None
-    with tracking(uri): model = mlflow.pyfunc.load_model(f"models:/{name}/{mv.version}")
-    return ModelSignal(model, f"{name}/{mv.version}")
 
 # %% ../nbs/71_paper.ipynb #29183089
 class ApiSignal(SignalSource):
@@ -225,7 +220,7 @@ class PaperTrader:
     "Paper trading on closed bars: a signal source's targets, the backtester's fills and limits, a crash-safe SQLite book"
     # methods added by the cells below (fastcore's `patch`), declared for type checkers
     _read_history: Callable[..., pd.DataFrame]; seed_history: Callable[..., int]; process: Callable[..., Any]; _commit: Callable[..., None]
-    snapshot: Callable[..., Snapshot]; run: Callable[..., int]
+    _follow: Callable[..., None]; snapshot: Callable[..., Snapshot]; run: Callable[..., int]
     def __init__(self, symbol:str, interval:str, # What it trades
                  signal:SignalSource, # Where its targets come from
                  db:str|Path, # Its SQLite database (resumed if it exists)
@@ -256,6 +251,11 @@ class PaperTrader:
         self.log = get_logger("paper")
 
     @property
+    def keep(self) -> int:
+        "Bars the trader holds, the newest included: what the signal needs, or the alert rules if they need more"
+        return max(self.signal.min_bars, self.alerter.bars_needed if self.alerter is not None else 0)
+
+    @property
     def next_start(self) -> pd.Timestamp|None:
         "Open time of the first bar not yet processed (None: none processed, nor any history)"
         t = self.last if self.last is not None else (int(pd.Timestamp(self.history.index[-1]).value // 1_000_000) if len(self.history) else None)
@@ -264,17 +264,17 @@ class PaperTrader:
 # %% ../nbs/71_paper.ipynb #75fc4005
 @patch
 def _read_history(self:PaperTrader) -> pd.DataFrame:
-    "The last `min_bars - 1` bars of the database, as a bar frame"
-    n = max(self.signal.min_bars - 1, 0)
+    "The last `keep - 1` bars of the database, as a bar frame"
+    n = self.keep - 1
     df = pd.read_sql_query("SELECT * FROM (SELECT * FROM bars ORDER BY bar_time DESC LIMIT ?) ORDER BY bar_time", self.con, params=(n,))
     idx = pd.DatetimeIndex(pd.to_datetime(df.pop("bar_time"), unit="ms", utc=True), name="open_time").as_unit("ns")
     return df.drop(columns="traded").set_index(idx).astype({c: ("int64" if c == "trades" else "float64") for c in BAR_COLUMNS})
 
 @patch
 def seed_history(self:PaperTrader, bars:pd.DataFrame) -> int: # Closed bars before the first one to trade
-    "Store bars the signal needs before the first traded bar (only into an empty database); return how many"
+    "Store the bars it holds before the first traded bar (only into an empty database); return how many"
     if self.last is not None or len(self.history): return 0
-    bars = bars[list(BAR_COLUMNS)].iloc[-max(self.signal.min_bars - 1, 0):] if self.signal.min_bars > 1 else bars.iloc[:0]
+    bars = bars[list(BAR_COLUMNS)].iloc[-(self.keep - 1):] if self.keep > 1 else bars.iloc[:0]
     rows = [(int(t.value // 1_000_000), *map(float, r[:6]), int(r[6]), *map(float, r[7:]), 0) for t, r in zip(bars.index, bars.itertuples(index=False))]
     self.con.execute("BEGIN IMMEDIATE"); self.con.executemany("INSERT INTO bars VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows); self.con.execute("COMMIT")
     self.history = self._read_history()
@@ -291,18 +291,21 @@ def process(self:PaperTrader, bar:pd.DataFrame) -> BarResult|None: # One closed 
     t0 = time.perf_counter()
     ts = bar.index[-1]; t = int(ts.value // 1_000_000)
     if (self.last is not None and t <= self.last) or (len(self.history) and ts <= self.history.index[-1]): return None
+    if self.signal.refresh(): self._follow(ts)
     window = pd.concat([self.history, bar[list(BAR_COLUMNS)]]) if len(self.history) else bar[list(BAR_COLUMNS)]
-    o, c = float(bar["open"].iloc[-1]), float(bar["close"].iloc[-1])
-    wanted = self.signal.target(window) if len(window) >= self.signal.min_bars else 0.0
+    o, c, n = float(bar["open"].iloc[-1]), float(bar["close"].iloc[-1]), self.signal.min_bars
+    wanted = self.signal.target(window.iloc[-n:]) if len(window) >= n else 0.0
     book = dataclasses.replace(self.book)
     fill, ret = book.fill(o, self.config, t)
     d = book.decide(c, wanted, self.config)
     self._commit(t, bar, book, fill, ret, d, wanted)
-    self.book, self.last, self.history = book, t, window.iloc[-max(self.signal.min_bars - 1, 0):] if self.signal.min_bars > 1 else window.iloc[:0]
+    self.book, self.last, self.history = book, t, window.iloc[-(self.keep - 1):] if self.keep > 1 else window.iloc[:0]
     if not math.isnan(ret): self.trade_returns.append(ret)
     latency = time.perf_counter() - t0
     self.metrics.observe(d, c, latency)
-    if self.alerter is not None: self.alerter.evaluate(self.snapshot(ts, window))
+    if self.alerter is not None:
+        self.alerter.evaluate(self.snapshot(ts, window))
+        self.metrics.drifted.set(self.alerter.values.get(DriftRule.name, math.nan))
     return BarResult(ts, d.equity, d.target, fill, latency)
 
 # %% ../nbs/71_paper.ipynb #a74085bf
@@ -331,6 +334,15 @@ def _commit(self:PaperTrader, t:int, bar:pd.DataFrame, book:Book, fill:Fill|None
         con.execute("ROLLBACK"); raise
 
 # %% ../nbs/71_paper.ipynb #0e64993e
+@patch
+def _follow(self:PaperTrader, ts:pd.Timestamp) -> None: # The first bar the new model decides
+    "After the signal changed model: the drift rule on the new model's training rows, and the history it needs"
+    if self.alerter is not None:
+        new = {r.name: r for r in session_rules(self.signal)}.get(DriftRule.name)
+        if new is not None or any(r.name == DriftRule.name for r in self.alerter.rules): self.alerter.set_rule(DriftRule.name, new, ts)
+    if len(self.history) < self.keep - 1: self.history = self._read_history()
+
+# %% ../nbs/71_paper.ipynb #5be6b277
 class PaperMetrics:
     "A paper trader's Prometheus metrics, in a registry of its own"
     def __init__(self, trader:PaperTrader, trades:int=20): # The trader; closed trades the hit rate and mean return read
@@ -346,6 +358,9 @@ class PaperMetrics:
                                  buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)).labels(**lab)
         self.bars = Counter(METRICS.bars.removesuffix("_total"), "Bars processed", list(lab), registry=self.registry).labels(**lab)
         self.feed = Gauge("mltrade_paper_feed_events", "The feed's counters", [*lab, "counter"], registry=self.registry)
+        self.drifted = gauge(METRICS.drifted, "Share of features drifted from the model's training rows (NaN: not measured)")
+        self.reload_failures = gauge(METRICS.reload_failures, "Failed loads of the champion's new version since the last good one")
+        self.drifted.set(math.nan)
         self.lab = lab
         self.server: Any = None                                   # the metrics HTTP server, once serving
 
@@ -353,7 +368,7 @@ class PaperMetrics:
         "Record one processed bar"
         b, r = self.trader.book, np.asarray(self.trader.trade_returns[-self.trades:])
         self.equity.set(d.equity); self.drawdown.set(1.0 - d.equity / b.hwm); self.latency.observe(latency); self.bars.inc()
-        self.position.set(b.units * c / d.equity if d.equity > 0 else 0.0)
+        self.position.set(b.units * c / d.equity if d.equity > 0 else 0.0); self.reload_failures.set(self.trader.signal.reload_failures)
         if len(r): self.hit_rate.set(float(np.mean(r > 0))); self.trade_return.set(float(r.mean()))
 
     def attach(self, feed:BarFeed) -> None:
@@ -374,7 +389,7 @@ def snapshot(self:PaperTrader, ts:pd.Timestamp, window:pd.DataFrame) -> Snapshot
     b, c = self.book, float(window.close.iloc[-1])
     eq = b.cash + b.units * c
     return Snapshot(ts, eq, b.hwm, b.units * c / eq if eq > 0 else 0.0, np.asarray(self.trade_returns), self.feed.lag() if self.feed else math.nan,
-                    self.step_ms / 1000, window, {"symbol": self.symbol, "interval": self.interval})
+                    self.step_ms / 1000, window, {"symbol": self.symbol, "interval": self.interval}, self.signal.reload_failures)
 
 # %% ../nbs/71_paper.ipynb #50cfd421
 @patch
@@ -405,10 +420,63 @@ def paper_feed(trader:PaperTrader, # The trader (its `next_start` is where the f
         now = kw["clock"]() if kw.get("clock") else pd.Timestamp.now(tz="UTC")
         first = pd.Timestamp(start, tz="UTC") if start is not None else now.floor(pd.Timedelta(trader.step_ms, unit="ms"))
         step = pd.Timedelta(trader.step_ms, unit="ms")
-        if trader.signal.min_bars > 1:
-            trader.seed_history(client.klines(trader.symbol, trader.interval, first - (trader.signal.min_bars - 1) * step, first).drop(columns="close_time"))
+        if trader.keep > 1:
+            trader.seed_history(client.klines(trader.symbol, trader.interval, first - (trader.keep - 1) * step, first).drop(columns="close_time"))
         if trader.next_start is None: return BarFeed(trader.symbol, trader.interval, start=first, client=client, **kw)
     return BarFeed(trader.symbol, trader.interval, start=trader.next_start, client=client, **kw)
+
+# %% ../nbs/71_paper.ipynb #86ba0c43
+class ChampionSignal(ModelSignal):
+    "The registry's champion of `name` in process, following its alias: checked between bars, at most every `reload_seconds`"
+    def __init__(self, name:str, # Registered model name, e.g. `model_name("BTCUSDT", "1h")`
+                 uri:str|None=None, # Tracking URI (default: the settings')
+                 reload_seconds:float=10.0): # Least seconds between two checks of the alias (0: before every bar)
+        self.reload_seconds = float(check_range("reload_seconds", reload_seconds, 0, 86400))
+        self.name, self.uri, self.log = name, check_tracking(uri), get_logger("paper")
+        self._install(load_champion_model(name, self.uri))
+        self.checked, self.reload_failures, self._failing = time.monotonic(), 0, ""
+
+    def _install(self, champ:Champion) -> None:
+        "Trade `champ` from now on, with its run's training feature rows (None: its run kept none)"
+        try: reference = load_evidence(champ.run_id, self.uri).reference
+        except ParameterError: reference = None                 # a run logged without gate evidence
+        ModelSignal.__init__(self, champ.model, f"{self.name}/{champ.version}", champ.signal_model.min_bars)
+        self.champion, self.reference = champ, reference
+
+# %% ../nbs/71_paper.ipynb #e226fc03
+def session_rules(signal:SignalSource, # The session's signal (a `ChampionSignal` brings its training rows)
+                  settings:Settings|None=None, # Limits (default: the settings in effect)
+                  api_metrics_url:str|None=None) -> list[Rule]: # The signal API's `/metrics` URL, for the API error-rate rule
+    "The alert rules of a paper session: the settings' rules, and the drift rule on the model's training rows when it has them"
+    if not isinstance(signal, ChampionSignal) or signal.reference is None:
+        why = "the model is served by the API" if isinstance(signal, ApiSignal) else "its run logged no training feature rows (gate evidence)"
+        get_logger("paper").warning(f"drift rule off for {signal.version or 'the signal'}: {why}", extra={"model": signal.version})
+        return default_rules(settings, api_metrics_url=api_metrics_url)
+    sm = signal.champion.signal_model
+    return default_rules(settings, signal.reference, sm.warmup_bars, api_metrics_url, sm.feature_groups, sm.feature_options)
+
+# %% ../nbs/71_paper.ipynb #921b8d9e
+@patch
+def refresh(self:ChampionSignal) -> bool:
+    "At most every `reload_seconds`: load the version the alias moved to (True); when that fails keep the loaded one, log and count it"
+    if time.monotonic() - self.checked < self.reload_seconds: return False
+    self.checked, target, old = time.monotonic(), None, self.version
+    try:
+        target = champion(self.name, self.uri)
+        if target is None or target == self.champion.version:              # no move (or the alias went back to the loaded version)
+            self.reload_failures, self._failing = 0, ""
+            return False
+        self._install(load_registered(self.name, target, self.uri))
+    except Exception as e:   # noqa: BLE001 (whatever failed, the loaded champion keeps trading)
+        self.reload_failures += 1
+        if self._failing != f"{target} {type(e).__name__}":
+            self._failing = f"{target} {type(e).__name__}"
+            self.log.error("champion reload failed; still trading the loaded version", extra={
+                "model": self.name, "version": target, "loaded": old, "error": f"{type(e).__name__}: {(str(e).splitlines() or [''])[0][:300]}"})
+        return False
+    self.reload_failures, self._failing = 0, ""
+    self.log.info("champion loaded", extra={"model": self.name, "version": self.champion.version, "previous": old, "min_bars": self.min_bars})
+    return True
 
 # %% ../nbs/71_paper.ipynb #5a83f36c
 def api_min_bars(api:str, api_key:str|None=None, timeout:float=10.0) -> int: # The API's root; its key; seconds allowed
@@ -420,7 +488,7 @@ def api_min_bars(api:str, api_key:str|None=None, timeout:float=10.0) -> int: # T
     if n is None: raise FetchError(f"{api}/v1/model answered {r.status_code} without min_bars", field="api")
     return int(n)
 
-# %% ../nbs/71_paper.ipynb #5d359349
+# %% ../nbs/71_paper.ipynb #3e2ef358
 def run_paper(symbol:str, interval:str, # What to trade
               db:str|Path, # The trader's database (resumed if it exists)
               source:str="fake", # "fake": replay the bundled data on loopback; "binance": Binance's live stream
@@ -433,13 +501,14 @@ def run_paper(symbol:str, interval:str, # What to trade
               config:PaperConfig|None=None, # Costs and limits
               metrics_port:int|None=None, # Serve metrics on this loopback port (None: none)
               api_metrics:str|None=None, # The signal API's `/metrics` URL, for the API error-rate alert (None: no such rule)
+              reload_seconds:float=10.0, # Champion in process: least seconds between two checks of its alias
               on_bar:Callable[[BarResult], None]|None=None) -> PaperTrader: # Called after each bar
     "Run a paper trading session; return the trader"
     check_choice("source", source, ("fake", "binance"))
     key = api_key if api_key is not None else get_settings().paper_api_key
     signal = (ApiSignal(api, symbol, interval, api_min_bars(api, key), key) if api is not None
-              else champion_signal(model or model_name(symbol, interval)))
-    trader = PaperTrader(symbol, interval, signal, db, config, alerter=Alerter(default_rules(api_metrics_url=api_metrics)))
+              else ChampionSignal(model or model_name(symbol, interval), reload_seconds=reload_seconds))
+    trader = PaperTrader(symbol, interval, signal, db, config, alerter=Alerter(session_rules(signal, api_metrics_url=api_metrics)))
     if metrics_port is not None: trader.metrics.serve(metrics_port)
     with contextlib.ExitStack() as stack:
         if source == "fake":
