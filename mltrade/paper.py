@@ -22,7 +22,7 @@ from .feed import BarFeed, next_open_ms
 from .monitor import Champion, load_champion_model, load_registered
 from .registry import champion
 from .testing import FakeBinance, ReplayClock
-from .tracking import check_tracking, load_evidence, model_name
+from .tracking import check_tracking, load_evidence, model_name, signal_predictor
 
 # %% auto #0
 __all__ = ['SCHEMA', 'TABLES', 'BAR_COLUMNS', 'PaperConfig', 'Book', 'Fill', 'Decision', 'SignalSource', 'ModelSignal',
@@ -150,9 +150,10 @@ class ModelSignal(SignalSource):
         n = min_bars if min_bars is not None else getattr(model, "min_bars", meta.get("min_bars"))
         if n is None: raise ParameterError("cannot tell how many bars the model needs: pass min_bars", field="min_bars")
         self.model, self.version, self.min_bars = model, str(version), check_int("min_bars", n, 1)
+        self.predict = signal_predictor(model)   # a pyfunc of mltrade's: its SignalModel, without MLflow's per-call signature check
 
     def target(self, bars:pd.DataFrame) -> float:
-        out = self.model.predict(bars)
+        out = self.predict(bars)
         if not len(out) or out.index[-1] != bars.index[-1]: raise DataError(f"the model gave no row for the last bar {bars.index[-1]}", field="bars")
         return float(out["size"].iloc[-1])
 

@@ -321,8 +321,9 @@ def log_signal_model(client:MlflowClient, # Client of the tracking store
                           {"signal_model": str(fitted)}, signal_signature(bars))
 
 # %% ../nbs/56_tracking.ipynb #49b9e5aa
-def signal_predictor(pyfunc:PyFuncModel) -> Callable[[pd.DataFrame], pd.DataFrame]: # A loaded pyfunc
-    "`predict(bars)` of a loaded pyfunc: the `SignalModel` inside mltrade's own, else the pyfunc's `predict`"
+def signal_predictor(pyfunc:PyFuncModel|Any) -> Callable[[pd.DataFrame], pd.DataFrame]: # A loaded pyfunc (or any model with `predict`)
+    "`predict(bars)` of a loaded pyfunc: the `SignalModel` inside mltrade's own, else the model's `predict`"
+    if not isinstance(pyfunc, PyFuncModel): return pyfunc.predict
     try: inner = pyfunc.unwrap_python_model()
     except mlflow.exceptions.MlflowException: return pyfunc.predict   # a flavour MLflow wraps itself, not a Python model
     sm = getattr(inner, "signal_model", None)   # a `SignalPyfunc` (read by attribute: models from code import their class anew)
