@@ -247,10 +247,12 @@ def _is_time(idx) -> bool:
     return pd.api.types.is_datetime64_any_dtype(idx) or (len(idx) > 0 and all(isinstance(x, pd.Timestamp) for x in idx[:5]))
 
 # %% ../../nbs/04_data.schema.ipynb #66346c8f
+_NO_GAPS = pd.DataFrame({"start": pd.DatetimeIndex([], tz="UTC"), "end": pd.DatetimeIndex([], tz="UTC"), "missing": np.array([], dtype="int64")})
+
 def find_gaps(idx:pd.DatetimeIndex, # Sorted, unique UTC open times
               interval:str) -> pd.DataFrame: # Binance interval
     "Runs of missing open times in `idx` (columns start, end, missing); raise `DataError` on a step that is not whole intervals"
-    empty = pd.DataFrame({"start": pd.DatetimeIndex([], tz="UTC"), "end": pd.DatetimeIndex([], tz="UTC"), "missing": np.array([], dtype="int64")})
+    empty = _NO_GAPS.copy()
     if len(idx) < 2: return empty
     if interval == "1M":
         bad = idx[(idx.day != 1) | (idx.hour != 0) | (idx.minute != 0) | (idx.second != 0) | (idx.microsecond != 0) | (idx.nanosecond != 0)]
@@ -327,10 +329,10 @@ def _drop_duplicates(bars:pd.DataFrame, drop_exact:bool) -> tuple[pd.DataFrame, 
     return bars[~repeat], dropped
 
 def _outliers(close:pd.Series, sigma:float, window:int) -> pd.DatetimeIndex:
-    r = np.log(close).diff()
-    scale = r.rolling(window, min_periods=max(10, window // 10)).std().shift(1)   # only returns strictly before t
-    flag = (r.abs() > sigma * scale).to_numpy()
-    return pd.DatetimeIndex(close.index[flag])
+    r = np.full(len(close), np.nan); r[1:] = np.diff(np.log(close.to_numpy()))
+    scale = np.full(len(r), np.nan)   # the trailing scale, shifted one bar: only returns strictly before t
+    scale[1:] = pd.Series(r).rolling(window, min_periods=max(10, window // 10)).std().to_numpy()[:-1]
+    return pd.DatetimeIndex(close.index[np.abs(r) > sigma * scale])
 
 # %% ../../nbs/04_data.schema.ipynb #9699e76e
 def bar_rules_hold(bars:pd.DataFrame) -> bool: # Bars with typed columns (float64 prices and volumes, int64 `trades`)
