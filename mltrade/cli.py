@@ -252,6 +252,7 @@ def _paper_args(p:argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="registered model name (default: mltrade-SYMBOL-INTERVAL)")
     p.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this loopback port")
     p.add_argument("--api-metrics", help="the signal API's /metrics URL, for the alert on its error rate")
+    p.add_argument("--reload-seconds", type=float, default=10.0, help="champion in process: least seconds between checks of its alias (default 10)")
 
 @command("paper", "paper-trade the champion on closed bars into a crash-safe SQLite book", _paper_args)
 def _paper(args) -> int:
@@ -262,7 +263,7 @@ def _paper(args) -> int:
         print(f"{r.bar_time:%Y-%m-%d %H:%M} equity {r.equity:.6f} target {r.target:+.3f}{' filled' if r.fill else ''} "
               f"({r.latency * 1000:.1f} ms)", flush=True)
     tr = run_paper(args.symbol, args.interval, args.db, args.source, args.bars, args.speed, args.start, args.api, model=args.model,
-                   metrics_port=args.metrics_port, api_metrics=args.api_metrics, on_bar=show)
+                   metrics_port=args.metrics_port, api_metrics=args.api_metrics, reload_seconds=args.reload_seconds, on_bar=show)
     print(f"{len(seen)} bars processed, {tr.book.bars} in {args.db}")
     return 0
 
