@@ -5,11 +5,13 @@ workers over the same two on one.
 The two symbols carry the same load: the bundled BTC hourly sample for January-March 2019, and the same bars for
 January-March 2018 written to a parquet file and read back as the user's own data (`source="file"`). Each configuration
 runs on a LocalCluster started beforehand (its start is timed apart), after a warm-up run on it, so the timed runs
-measure the executions: a fresh kernel per symbol, its imports, the data, the features, the labels, the HTML rendering.
+measure the executions: a fresh kernel per symbol, its imports, the data, the features, the labels, the research run (tuning,
+calibration, thresholds, hold-out backtest), MLflow logging and registration, the HTML rendering. The runs' home (settings,
+MLflow store, Optuna studies) is the benchmark's temporary folder, never ~/.mltrade.
 Every run is checked to have succeeded. Target (issue 14): report the figures; two workers on two cores should approach
 2x, less whatever the kernels' start and the machine's other load take."""
 from __future__ import annotations
-import sys, tempfile, time
+import os, sys, tempfile, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # this checkout's mltrade, not an installed one
@@ -32,6 +34,7 @@ def timed_batch(address:str, symbols:list[str], out:Path, overrides:dict) -> flo
 
 def main():
     work = Path(tempfile.mkdtemp(prefix="bench-pipelines-"))
+    os.environ["MLTRADE_HOME"] = str(work)   # the kernels on the workers read their settings from the environment
     own = load_bars("BTCUSDT", "1h", "2018-01-01", "2018-04-01", source="sample")
     own.to_parquet(work/"btc_2018q1.parquet")
     overrides = {"BTCFILE": {"source": "file", "data_path": str(work/"btc_2018q1.parquet"), "start": None, "end": None}}
