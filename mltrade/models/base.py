@@ -49,7 +49,8 @@ def check_training_data(X:pd.DataFrame, # Features indexed by bar time
     if len(X) == 0: raise ParameterError("has no rows", field="X")
     if not X.index.is_monotonic_increasing or X.index.has_duplicates:
         raise DataError("index must be strictly increasing bar times (sort it, drop duplicates)", field="X")
-    bad_cols = [c for c, t in X.dtypes.items() if not (pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t))]   # dtypes: X[c] would copy X.attrs per column
+    # the dtypes, not X[c]: each X[c] would deep-copy X.attrs
+    bad_cols = [c for c, t in X.dtypes.items() if not (pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t))]
     if bad_cols: raise ParameterError(f"non-numeric columns {bad_cols[:5]}", field="X")
     inf = np.isinf(X.to_numpy(np.float64))
     if inf.any(): raise DataError(f"infinite values in column {X.columns[inf.any(0)].tolist()[:5]} (first rows: {_first_rows(X.index, inf.any(1))})", field="X")
