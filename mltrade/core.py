@@ -15,9 +15,10 @@ import numpy as np
 # %% auto #0
 __all__ = ['SETTING_BOUNDS', 'MltradeError', 'ConfigError', 'ParameterError', 'DataError', 'FetchError', 'LeakageError',
            'check_choice', 'check_range', 'check_int', 'check_bool', 'Settings', 'check_settings', 'load_settings',
-           'setting_origin', 'get_settings', 'set_settings', 'derive_seed', 'Seeds', 'seed_everything', 'new_run_id',
-           'current_run_id', 'run_context', 'JsonFormatter', 'ConsoleFormatter', 'get_logger', 'configure_logging',
-           'atomic_write', 'atomic_write_bytes', 'sha256_file', 'check_writable_dir', 'ensure_dirs']
+           'setting_origin', 'get_settings', 'set_settings', 'settings_environment', 'derive_seed', 'Seeds',
+           'seed_everything', 'new_run_id', 'current_run_id', 'run_context', 'JsonFormatter', 'ConsoleFormatter',
+           'get_logger', 'configure_logging', 'atomic_write', 'atomic_write_bytes', 'sha256_file', 'check_writable_dir',
+           'ensure_dirs']
 
 # %% ../nbs/00_core.ipynb #ed6367fb
 class MltradeError(Exception):
@@ -266,6 +267,13 @@ def set_settings(settings:Settings|None=None, # Settings to install (default: fr
     s = settings or load_settings()
     s = _settings[0] = dataclasses.replace(s, **overrides) if overrides else s
     return s
+
+# %% ../nbs/00_core.ipynb #dba8d9f5
+def settings_environment(settings:Settings|None=None) -> dict[str, str]: # Settings (default: the process-wide ones)
+    "The `MLTRADE_*` environment variables that make `load_settings` in another process give `settings`"
+    s = settings or get_settings()
+    word = lambda v: str(v).lower() if isinstance(v, bool) else str(v)
+    return {f"MLTRADE_{k.upper()}": word(getattr(s, k)) for k in _FIELDS if getattr(s, k) is not None}
 
 # %% ../nbs/00_core.ipynb #9deda1ea
 def derive_seed(seed:int, # Master seed

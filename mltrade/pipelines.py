@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 
 import mltrade
 from .core import (MltradeError, ParameterError, atomic_write, check_bool, check_int, check_writable_dir, get_logger, get_settings,
-                          new_run_id, sha256_file)
+                          new_run_id, settings_environment, sha256_file)
 from .data.schema import check_interval
 from .data.sources import bars_fingerprint
 from .monitor import Champion, load_registered  # noqa: F401 (load_registered: the one loader of registered versions, shared with monitoring)
@@ -194,6 +194,7 @@ class NotebookJob:
     folder: str                     # The report folder, <out>/<SYMBOL>/<interval>/<run_id> (absolute)
     kernel: str = "python3"         # The Jupyter kernel to execute with
     cell_timeout: int|None = None   # Seconds a cell may run (None: no limit)
+    env: dict = dataclasses.field(default_factory=dict)   # The kernel's `MLTRADE_*` variables: the batch's settings (`settings_environment`)
 
     @property
     def run_id(self) -> str: return Path(self.folder).name
@@ -218,9 +219,16 @@ def _run_notebook(job:NotebookJob, nb_path:Path, logf) -> None:
         if cell.cell_type != "code" or not cell.source.strip(): return
         logf.write(f"{_now()} cell {cell_index} started: {cell.source.strip().splitlines()[0][:100]}\n"); logf.flush()
         _emit(job, cell_index)
-    pm.execute_notebook(job.template, str(nb_path), parameters=job.parameters, kernel_name=job.kernel, cwd=str(job.partial), progress_bar=False,
-                        stdout_file=logf, stderr_file=logf, execution_timeout=job.cell_timeout, on_cell_start=started,
-                        extra_arguments=[f"--IPKernelApp.exec_lines={line}" for line in KERNEL_SETUP])
+    saved = {k: os.environ.get(k) for k in job.env}
+    os.environ.update(job.env)   # the kernel starts with this process's environment: the batch's settings, not the worker's
+    try:
+        pm.execute_notebook(job.template, str(nb_path), parameters=job.parameters, kernel_name=job.kernel, cwd=str(job.partial), progress_bar=False,
+                            stdout_file=logf, stderr_file=logf, execution_timeout=job.cell_timeout, on_cell_start=started,
+                            extra_arguments=[f"--IPKernelApp.exec_lines={line}" for line in KERNEL_SETUP])
+    finally:
+        for k, v in saved.items():
+            if v is None: os.environ.pop(k, None)
+            else: os.environ[k] = v
 
 # %% ../nbs/57_pipelines.ipynb #bd8591ac
 def _one_line(text:str) -> str: return " ".join(re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", str(text)).split())
@@ -328,7 +336,8 @@ def plan_jobs(symbols:Sequence[str], # Symbols to run, one execution each
         interval = given.get("interval", declared.get("interval"))
         if not isinstance(interval, str): raise ParameterError(f"no interval for {s}: the template declares none and none was given", field="parameters")
         check_interval(interval)
-        jobs.append(NotebookJob(s, interval, str(Path(template).resolve()), given, str(root/s/interval/new_run_id()), kernel, cell_timeout))
+        jobs.append(NotebookJob(s, interval, str(Path(template).resolve()), given, str(root/s/interval/new_run_id()), kernel, cell_timeout,
+                                settings_environment()))
     return jobs
 
 # %% ../nbs/57_pipelines.ipynb #c32eec8a
