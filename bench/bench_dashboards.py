@@ -20,7 +20,8 @@ import numpy as np
 
 from mltrade.browser import PAGE_PLOTS, SKIP_MESSAGE, BrowserError, browser, check_page, chromium_path, in_thread, move_threshold
 from mltrade.core import Settings
-from mltrade.dashboards import PAGES, SAMPLE_RUNS, ThresholdsPage, sample_stores, settings_environment
+from mltrade.core import settings_environment
+from mltrade.dashboards import PAGES, SAMPLE_RUNS, ThresholdsPage, sample_stores
 from mltrade.servers import VoilaServer
 
 MOVES, TARGET = 200, 1.0

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .core import (MltradeError, check_writable_dir, configure_logging, ensure_dirs, get_settings, load_settings,
-                          run_context, seed_everything, set_settings)
+                          run_context, seed_everything, set_settings, settings_environment)
 if TYPE_CHECKING: from mltrade.pipelines import PipelineBatch        # the commands import their modules when they run
 
 # %% auto #0
@@ -313,7 +313,7 @@ def _dashboards_args(p:argparse.ArgumentParser) -> None:
          _dashboards_args)
 def _dashboards(args) -> int:
     import time
-    from mltrade.dashboards import dashboards_dir, settings_environment
+    from mltrade.dashboards import dashboards_dir
     from mltrade.servers import VoilaServer
     with VoilaServer(dashboards_dir(args.dir), env=settings_environment(), port=args.port, ready_timeout=120) as vs:
         print(f"dashboards at {vs.page_url('index')} (Ctrl-C stops)", flush=True)

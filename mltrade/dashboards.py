@@ -42,16 +42,16 @@ from .tracking import TrackingError, check_tracking, tracking, tracking_uri
 # %% auto #0
 __all__ = ['PAGES', 'SAMPLE_BUDGET', 'SAMPLE_RUNS', 'RUN_METRICS', 'RUN_COLUMNS', 'VERSION_COLUMNS', 'MODEL_COLUMNS',
            'REPORT_COLUMNS', 'CATALOG_COLUMNS', 'LAYOUT', 'PAPER_TABLES', 'CSS', 'METRIC_COLUMNS', 'TUNE_COLUMNS',
-           'PAGE_CLASSES', 'Stores', 'settings_environment', 'write_paper_db', 'sample_stores', 'store_problem',
-           'research_runs', 'run_details', 'model_versions', 'registered_models', 'report_folders', 'Report',
-           'load_report', 'catalog', 'run_report', 'equity_returns', 'range_metrics', 'rolling_sharpe',
-           'monthly_returns', 'figure_widget', 'rolling_sharpe_figure', 'monthly_figure', 'importance_figure',
-           'shap_figure', 'run_bars', 'ThresholdTuner', 'run_thresholds', 'signal_model_of', 'event_features',
-           'training_events', 'permutation_path', 'purged_permutation', 'read_paper', 'paper_status', 'scrape_metrics',
-           'note', 'html_table', 'Download', 'csv_download', 'html_download', 'export_row', 'RunPicker', 'DateRange',
-           'Page', 'no_runs', 'age', 'champions_table', 'runs_table', 'runs_figure', 'services_html', 'OverviewPage',
-           'PerformancePage', 'FeaturesPage', 'ThresholdsPage', 'PaperPage', 'compare_runs', 'ExperimentsPage',
-           'index_page', 'dashboards_dir']
+           'PAGE_CLASSES', 'Stores', 'write_paper_db', 'sample_stores', 'store_problem', 'research_runs', 'run_details',
+           'model_versions', 'registered_models', 'report_folders', 'Report', 'load_report', 'catalog', 'run_report',
+           'equity_returns', 'range_metrics', 'rolling_sharpe', 'monthly_returns', 'figure_widget',
+           'rolling_sharpe_figure', 'monthly_figure', 'importance_figure', 'shap_figure', 'run_bars', 'ThresholdTuner',
+           'run_thresholds', 'signal_model_of', 'event_features', 'training_events', 'permutation_path',
+           'purged_permutation', 'read_paper', 'paper_status', 'scrape_metrics', 'note', 'html_table', 'Download',
+           'csv_download', 'html_download', 'export_row', 'RunPicker', 'DateRange', 'Page', 'no_runs', 'age',
+           'champions_table', 'runs_table', 'runs_figure', 'services_html', 'OverviewPage', 'PerformancePage',
+           'FeaturesPage', 'ThresholdsPage', 'PaperPage', 'compare_runs', 'ExperimentsPage', 'index_page',
+           'dashboards_dir']
 
 # %% ../nbs/75_dashboards.ipynb #73531ce2
 PAGES = {"overview": "champions per symbol, gate verdicts and age, the latest runs, paper trader and API status",
@@ -82,12 +82,6 @@ class Stores:
     def cache_dir(self) -> Path:
         "Folder of files derived from the stores"
         return Path(self.home).expanduser()/"dashboards"
-
-# %% ../nbs/75_dashboards.ipynb #12bd5729
-def settings_environment(settings:Settings|None=None) -> dict[str, str]: # Settings (default: `get_settings()`)
-    "`MLTRADE_*` environment variables that make a new process load the same settings"
-    s = settings or get_settings()
-    return {f"MLTRADE_{f.name.upper()}": str(v) for f in dataclasses.fields(s) if (v := getattr(s, f.name)) is not None}
 
 # %% ../nbs/75_dashboards.ipynb #9624ffef
 SAMPLE_BUDGET = {"n_trials": 2, "n_splits": 3, "n_estimators": 60, "require_heldout_edge": False}   # small research budgets of a sample run
