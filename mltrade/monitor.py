@@ -59,9 +59,10 @@ def load_champion_model(name:str, # Registered model name, e.g. "mltrade-BTCUSDT
                         uri:str|None=None) -> Champion: # Tracking URI (default: `tracking_uri()`)
     "The champion of `name`, loaded by version, with its signal model and research configuration"
     uri = check_tracking(uri)
-    try: MlflowClient(uri).get_model_version_by_alias(name, "champion")
-    except MlflowException: raise ParameterError(f"{name} has no champion in {uri}: register a research run and promote it first", field="name") from None
-    return load_registered(name, "champion", uri)
+    try: return load_registered(name, "champion", uri)
+    except ParameterError as e:   # one registry lookup; only "no such alias" is reworded
+        if e.field != "ref": raise
+        raise ParameterError(f"{name} has no champion in {uri}: register a research run and promote it first", field="name") from None
 
 # %% ../nbs/61_monitor.ipynb #f40679f7
 def resolved_events(predictions:pd.DataFrame, # The champion's `predict(bars)` output
