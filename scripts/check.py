@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Every check `make test` runs, in order, with a summary at the end. Exit status 1 if any check fails.
+"""Every check `make test` runs, with a summary at the end. Exit status 1 if any check fails. The groups run in order,
+except the docs, the demo and the linters, which run side by side after the notebook tests (`LANES`).
 
     python scripts/check.py                 # all checks
     python scripts/check.py --only lint     # a group: clean, export, test, docs, demo, lint (ruff, layers, bandit, mypy, secrets), licenses
@@ -8,19 +9,26 @@
 Checks that rewrite files (nbdev-clean, nbdev-export) report what they changed: in CI that is a failure; locally the
 files are now fixed and only need committing."""
 from __future__ import annotations
-import argparse, hashlib, json, os, re, shutil, subprocess, sys, tempfile, time
+import argparse, hashlib, io, json, os, re, shutil, subprocess, sys, tempfile, threading, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-RESULTS: list[tuple[str, bool, float, str]] = []
+RESULTS: list[tuple[str, bool, float, str, str]] = []   # name, passed, seconds, detail, the check function's name
+_LANE = threading.local()   # a lane's own buffer while checks run side by side (`side_by_side`)
+
+def out(text:str) -> None:
+    "Print `text`: at once, or into the running lane's buffer, printed whole when the lane ends"
+    buf = getattr(_LANE, "buf", None)
+    if buf is not None: buf.write(text)
+    else: sys.stdout.write(text); sys.stdout.flush()
 
 def sh(cmd, **kw):
     "Run `cmd` from the repo root, streaming its output; return (status, captured text)"
     p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
     lines = []
     for line in p.stdout:
-        sys.stdout.write(line); sys.stdout.flush(); lines.append(line)
+        out(line); lines.append(line)
     return p.wait(), "".join(lines)
 
 def digests(pattern):
@@ -31,12 +39,13 @@ def digests(pattern):
 def check(name):
     def deco(fn):
         def run():
-            print(f"\n=== {name} ===", flush=True)
+            out(f"\n=== {name} ===\n")
             t = time.time()
             try: ok, detail = fn()
             except Exception as e: ok, detail = False, f"{type(e).__name__}: {e}"
-            RESULTS.append((name, ok, time.time() - t, detail))
-            print(f"--- {name}: {'ok' if ok else 'FAILED'} {detail}", flush=True)
+            RESULTS.append((name, ok, time.time() - t, detail, fn.__name__))
+            out(f"--- {name}: {'ok' if ok else 'FAILED'} {detail}\n")
+        run.__name__ = fn.__name__
         return run
     return deco
 
@@ -92,15 +101,15 @@ def ensure_chromium() -> None:
         if rc: sh(["sh", "-c", "apt-get update && apt-get install -y chromium"], env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
     if not find_chromium(): SKIPPED.append("browser checks skipped: install chromium with `apt-get install -y chromium`")
 
-@check("notebook tests (nbdev-test --n-workers 2)")
+@check("notebook tests (scripts/nbtest.py: nbdev-test's runner on 2 workers, slowest notebooks first)")
 def check_test():
-    # Count against the notebooks nbdev-test is meant to run, not its progress lines: those come from two worker processes
+    # Count against the notebooks the runner is meant to run, not its progress lines: those come from two worker processes
     # and interleave ("Starting aStarting b"), so counting them miscounted.
     from nbdev.doclinks import nbglob
     nbs = sorted(p.name for p in nbglob(as_path=True) if not (p.parent/".notest").exists())
     if not nbs: return False, "no notebooks to test"
     ensure_chromium()
-    cmd = [BIN/"nbdev-test", "--n-workers", "2", "--timing", "--do-print"]
+    cmd = [BIN/"python", "scripts/nbtest.py", "--n-workers", "2", "--timing", "--do-print"]
     if ARGS.slow: cmd += ["--flags", "slow"]
     rc, out = sh(cmd)
     timed = sorted(re.findall(r"^(\S+\.ipynb): \d+ secs$", out, re.M))  # printed by the parent, one per notebook, on success
@@ -109,7 +118,7 @@ def check_test():
     if rc == 0 and timed == nbs: note = ""
     elif rc and failed and set(failed) <= set(nbs): note = ": " + ", ".join(failed)
     else:  # a crash, or an exit 0 that did not account for every notebook: count none as passed
-        failed, note = nbs, f": nbdev-test exited {rc} and reported {len(timed)} of {len(nbs)} notebooks (see above)"
+        failed, note = nbs, f": the runner exited {rc} and reported {len(timed)} of {len(nbs)} notebooks (see above)"
     NB_SUMMARY.update(passed=len(nbs) - len(failed), failed=len(failed))
     return not failed, f"{NB_SUMMARY['passed']} passed, {NB_SUMMARY['failed']} failed{note}"
 
@@ -181,8 +190,8 @@ def check_bandit():
         try: report = json.loads(Path(d, "bandit.json").read_text())
         except (OSError, ValueError): return False, f"bandit wrote no report (exit {rc})"
     found, errors = report.get("results", []), report.get("errors", [])
-    for r in found: print(f"  {r['issue_severity']:6} {r['test_id']} {r['filename']}:{r['line_number']} {r['issue_text']}")
-    for e in errors: print(f"  ERROR  {e.get('filename')}: {e.get('reason')}")
+    for r in found: out(f"  {r['issue_severity']:6} {r['test_id']} {r['filename']}:{r['line_number']} {r['issue_text']}\n")
+    for e in errors: out(f"  ERROR  {e.get('filename')}: {e.get('reason')}\n")
     high = [r for r in found if r["issue_severity"] == "HIGH"]
     if errors: return False, f"bandit could not scan {len(errors)} files"
     if not report.get("metrics", {}).get("_totals", {}).get("loc"): return False, "bandit scanned no code"
@@ -231,11 +240,38 @@ def check_licenses():
         why = "no licence in its metadata (review its LICENSE file and add it to [tool.mltrade.licenses] reviewed)" \
               if text.upper() == "UNKNOWN" else license_verdict(text, allow)
         if why: bad.append(f"{d['Name']} {d['Version']}: {why}")
-    for b in bad: print("  " + b)
+    for b in bad: out(f"  {b}\n")
     return not bad, f"{len(pkgs)} packages, {len(bad)} refused" + (": " + "; ".join(bad[:3]) if bad else "")
 
 GROUPS = {"clean": [check_clean, check_cells], "export": [check_export], "test": [check_test], "docs": [check_docs], "demo": [check_demo],
           "lint": [check_ruff, check_layers, check_bandit, check_mypy, check_secrets], "licenses": [check_licenses]}
+# Groups run side by side, one lane each, on the machine's two cores: none writes what another reads (the docs write
+# _proc/, the demo a temporary home; the linters only read), and each is mostly one process on one core. Each lane's
+# output is printed whole when it ends.
+LANES = (("docs", "demo"), ("lint",))
+
+def side_by_side(lanes:list[list]) -> None:
+    "Run each lane's checks in order, the lanes at once in threads; print each lane's output when it ends"
+    def run(checks):
+        _LANE.buf = io.StringIO()
+        try:
+            for c in checks: c()
+        finally:
+            text, _LANE.buf = _LANE.buf.getvalue(), None
+            with lock: sys.stdout.write(text); sys.stdout.flush()
+    lock = threading.Lock()
+    threads = [threading.Thread(target=run, args=(l,)) for l in lanes if l]
+    for t in threads: t.start()
+    for t in threads: t.join()
+
+def run_groups(groups:list[str]) -> None:
+    "Run `groups` in order; those of `LANES` together, at the place of the first of them"
+    lanes = [[c for g in lane if g in groups for c in GROUPS[g]] for lane in LANES]
+    first = next((g for g in groups if any(g in lane for lane in LANES)), None)
+    for g in groups:
+        if g == first: side_by_side(lanes)
+        elif not any(g in lane for lane in LANES):
+            for c in GROUPS[g]: c()
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -244,11 +280,13 @@ if __name__ == "__main__":
     ARGS = ap.parse_args()
     os.chdir(ROOT)  # nbdev reads pyproject.toml from the working directory
     t0 = time.time()
-    for g in ARGS.only or list(GROUPS):
-        for c in GROUPS[g]: c()
+    groups = list(dict.fromkeys(ARGS.only or GROUPS))
+    run_groups(groups)
     print("\n=== summary ===")
-    for name, ok, secs, detail in RESULTS: print(f"{'PASS' if ok else 'FAIL'} {secs:7.1f}s  {name}  {detail}")
-    nfail = sum(not ok for _, ok, _, _ in RESULTS)
+    order = [c.__name__ for g in groups for c in GROUPS[g]]   # the groups' order, whatever order side-by-side checks ended in
+    for name, ok, secs, detail, _ in sorted(RESULTS, key=lambda r: order.index(r[4])):
+        print(f"{'PASS' if ok else 'FAIL'} {secs:7.1f}s  {name}  {detail}")
+    nfail = sum(not r[1] for r in RESULTS)
     print(f"checks: {len(RESULTS) - nfail} passed, {nfail} failed ({time.time() - t0:.0f}s)")
     if any(g == "test" for g in (ARGS.only or GROUPS)): print(f"notebooks: {NB_SUMMARY['passed']} passed, {NB_SUMMARY['failed']} failed")
     for s in SKIPPED: print(f"SKIP {s}")
