@@ -384,6 +384,7 @@ def predict(self:SignalModel, bars:pd.DataFrame, # OHLCV bars indexed by UTC ope
         raise DataError(f"{len(bars)} bars given, the model needs at least {self.min_bars} ({self.warmup_bars} of feature warm-up, "
                         f"{self.context_rows} of look-back, and the bar itself)", field="bars")
     feats = build_features(bars, groups=self.feature_groups, n_jobs=1, progress=False, **self.feature_options, **inputs)
+    feats.attrs = {}   # its warm-up and group notes are not needed here, and pandas deep-copies attrs into every frame derived from it
     X = feats[self.columns]
     classes = np.asarray(self.classes)
     P = predict_rows(self.model, X, np.arange(len(X)), classes, X)
