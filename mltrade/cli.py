@@ -158,7 +158,7 @@ def _parameters(args, **fixed) -> dict:
     params = {k: v for k, v in given.items() if v is not None or k in ("start", "end")}
     if args.max_warmup is not None: params["max_warmup"] = warm
     if args.no_edge_gate: params["require_heldout_edge"] = False
-    params["track"] = not args.no_track
+    params["track"] = get_settings().track and not args.no_track   # the `track` setting (MLTRADE_TRACK, the config file), then the flag
     if params["track"]: params["tracking_uri"] = check_tracking()
     return {**params, **fixed}
 
