@@ -39,8 +39,9 @@ from .servers import DASK_ALLOWED_FAILURES
 __all__ = ['log', 'TEMPLATES', 'MANIFEST_PACKAGES', 'KERNEL_SETUP', 'PROGRESS_TOPIC', 'REMOTE_SCRIPT', 'template_parameters',
            'template_path', 'template_store', 'study_figures', 'version_gate', 'run_metrics', 'write_metrics',
            'register_research', 'backtest_registered', 'backtest_metrics', 'package_versions', 'git_commit',
-           'run_environment', 'NotebookJob', 'error_text', 'render_html', 'run_manifest', 'execute_job', 'plan_jobs',
-           'ClusterError', 'default_workers', 'dask_client', 'PipelineBatch', 'run_pipelines']
+           'run_environment', 'NotebookJob', 'check_worker_threads', 'error_text', 'render_html', 'run_manifest',
+           'execute_job', 'plan_jobs', 'ClusterError', 'default_workers', 'dask_client', 'PipelineBatch',
+           'run_pipelines']
 
 # %% ../nbs/57_pipelines.ipynb #47411e50
 log = get_logger(__name__)
@@ -201,6 +202,15 @@ class NotebookJob:
     @property
     def partial(self) -> Path: return Path(self.folder).parent/f".{self.run_id}.partial"
 
+# %% ../nbs/57_pipelines.ipynb #95896d05
+def check_worker_threads() -> None:
+    "Refuse to run on a Dask worker with more than one thread: a run sets its process's environment and working folder"
+    try: worker = get_worker()
+    except ValueError: return                                                    # not on a worker: this process runs one at a time
+    n = worker.state.nthreads
+    if n > 1: raise ParameterError(f"the Dask worker {worker.address} runs {n} threads, and a run sets its process's environment and "
+                                   "working folder: start the workers with --nthreads 1", field="nthreads")
+
 # %% ../nbs/57_pipelines.ipynb #58664152
 KERNEL_SETUP = ("import plotly.io as pio", "pio.renderers.default = 'notebook'")   # run in the kernel before the first cell
 PROGRESS_TOPIC = "mltrade.pipelines.cells"                                         # the Dask event topic of started cells
@@ -215,6 +225,7 @@ def _emit(job:NotebookJob, cell_index:int):
 
 def _run_notebook(job:NotebookJob, nb_path:Path, logf) -> None:
     "Execute the template with papermill into `nb_path`, in the run's folder; the kernel's output goes to `logf`"
+    check_worker_threads()
     def started(cell, cell_index, **_):
         if cell.cell_type != "code" or not cell.source.strip(): return
         logf.write(f"{_now()} cell {cell_index} started: {cell.source.strip().splitlines()[0][:100]}\n"); logf.flush()
