@@ -104,8 +104,9 @@ def main(argv:list[str]|None=None) -> int:
         if not _interrupted(e): raise
         print(f"mltrade {pre.command}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    finally:
-        for h in [h for h in logging.getLogger("mltrade").handlers if isinstance(h, logging.FileHandler)]: h.close()
+    finally:   # the run's log file is let go: called in process (a notebook, a test), later logs must not reopen it
+        root = logging.getLogger("mltrade")
+        for h in [h for h in root.handlers if isinstance(h, logging.FileHandler) and getattr(h, "_mltrade", False)]: root.removeHandler(h); h.close()
 
 # %% ../nbs/80_cli.ipynb #44d86b15
 @command("info", "show the version and the settings in effect")
