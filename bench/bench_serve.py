@@ -7,14 +7,16 @@ send 2,000 `POST /v1/signal` requests of `min_bars` bars each (windows ending at
 Reported per model: the latency of one client sending requests one after another (p50/p99 over 200 requests: the time
 one symbol's signal takes, the target's measure), then the load run: p50/p99, requests/s and errors (any answer other
 than 200: the target is zero). Under load a request also waits behind the other clients' requests: one uvicorn worker
-computes features under one GIL on 2 cores, so 4 clients see about 4x the one-client latency. The reference is the
+computes features under one GIL on 2 cores, so 4 clients see about 4x the one-client latency. The server settles its
+heap after loading its models (`serve.settle_heap`), and this client freezes its own before timing, so that neither
+side's full garbage collections (0.5 s or more each in processes this size) are timed as latency. The reference is the
 champion pyfunc's own `predict` on the same windows in this process. A second, light model (a return z-score, 48 bars;
 mltrade-ETHUSDT-1h in the same server) shows what the API itself (HTTP, JSON, keys, rate limit, bar validation, access
 log, metrics) costs apart from the model. Target: p99 under 50 ms for one symbol's signal, and no error under load.
 Not a timed test: the figures depend on the machine and its load (the load average is printed).
 """
 from __future__ import annotations
-import argparse, logging, math, os, sys, tempfile, time
+import argparse, gc, logging, math, os, sys, tempfile, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -139,6 +141,9 @@ def main(n:int=N_REQUESTS) -> None:
     env = {"MLFLOW_TRACKING_URI": uri, "MLTRADE_API_RATE_PER_MINUTE": str(10 * n + 1000)}   # the access log stays on, as served
     with ApiServer(home, models=[("BTCUSDT", "1h"), ("ETHUSDT", "1h")], env=env, ready_timeout=120) as server:
         while requests.get(f"{server.url}/ready", timeout=5).status_code != 200: time.sleep(0.2)
+        # the client's own full garbage collections (this process holds a trained model, MLflow, pandas: 0.5 s or more each)
+        # would be timed as request latency: collect once and freeze the heap, as the server does after loading its models
+        gc.collect(); gc.freeze()
         measure(server.url, key, bars, "ETHUSDT", light, n, secs["ETHUSDT"], "light model (the API's own cost)")
         measure(server.url, key, bars, "BTCUSDT", sm.min_bars, n, secs["BTCUSDT"], "signal model (technical features, XGBoost)")
 

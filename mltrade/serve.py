@@ -6,7 +6,7 @@ Docs: https://mltrade.github.io/mltrade/serve.html.md"""
 
 # %% ../nbs/70_serve.ipynb #51c47b79
 from __future__ import annotations
-import contextlib, dataclasses, datetime as dt, fcntl, hashlib, hmac, ipaddress, json, math, operator, os, re, secrets, sys, threading, time, uuid
+import contextlib, dataclasses, datetime as dt, fcntl, gc, hashlib, hmac, ipaddress, json, math, operator, os, re, secrets, sys, threading, time, uuid
 from pathlib import Path
 from typing import Annotated, Any, Callable, Iterator, Sequence
 
@@ -27,8 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.datastructures import Headers
 
 import mltrade
-from .core import (ConfigError, DataError, MltradeError, ParameterError, Settings, atomic_write, check_int, check_range, get_logger, get_settings,
-                          run_context)
+from .core import (ConfigError, DataError, MltradeError, ParameterError, Settings, atomic_write, check_bool, check_int, check_range, get_logger,
+                          get_settings, run_context)
 from .data.schema import BAR_COLUMNS, INTERVALS, OPTIONAL_BAR_COLUMNS, validate_bars
 from .registry import GateReport, champion, load_champion, model_name
 from .servers import UvicornServer
@@ -38,9 +38,9 @@ from .tracking import TrackingError, signal_predictor, tracking_uri
 __all__ = ['MAX_EPOCH_MS', 'STRICT', 'SIDES', 'api_key', 'Authorized', 'ERRORS', 'router', 'KeyRecord', 'hash_secret', 'new_key',
            'KeyStore', 'RateLimit', 'Bar', 'SignalRequest', 'SignalResponse', 'GateCheck', 'GateSummary', 'ModelInfo',
            'Problem', 'Health', 'Readiness', 'BarsError', 'request_bars', 'checked_bars', 'ServeMetrics',
-           'ModelUnavailable', 'ModelSlot', 'load_slot', 'Champions', 'BodyLimit', 'AccessLog', 'ServeState',
-           'authorized', 'unprocessable', 'validation_error', 'internal_error', 'health', 'ready', 'metrics',
-           'model_info', 'signal', 'create_app', 'is_loopback', 'check_host', 'serve', 'ApiServer']
+           'ModelUnavailable', 'ModelSlot', 'load_slot', 'settle_heap', 'Champions', 'BodyLimit', 'AccessLog',
+           'ServeState', 'authorized', 'unprocessable', 'validation_error', 'internal_error', 'health', 'ready',
+           'metrics', 'model_info', 'signal', 'create_app', 'is_loopback', 'check_host', 'serve', 'ApiServer']
 
 # %% ../nbs/70_serve.ipynb #411d2a5b
 _KEY = re.compile(r"mlt_([0-9a-f]{8})_([A-Za-z0-9_-]{43})")
@@ -375,6 +375,13 @@ def load_slot(name:str, # Registered model name
     gate = GateReport.from_json(mv.tags["mltrade.gate"]) if "mltrade.gate" in mv.tags else None
     return ModelSlot(name, v, model, signal_predictor(model), min_bars, mv.run_id, mv.tags.get("mltrade.semver"), metrics, gate, dt.datetime.now(dt.UTC))
 
+# %% ../nbs/70_serve.ipynb #b07b479a
+def settle_heap() -> float:
+    "Collect garbage once, then freeze what survives (`gc.freeze`) so later collections skip it; the seconds it took"
+    t = time.perf_counter()
+    gc.unfreeze(); gc.collect(); gc.freeze()
+    return time.perf_counter() - t
+
 # %% ../nbs/70_serve.ipynb #4cbc3ea3
 class Champions:
     "Each model's champion: loaded on first use and cached, reloaded when its alias moves; a failed reload keeps the old one"
@@ -384,8 +391,10 @@ class Champions:
     def __init__(self, uri:str, # Tracking URI of the registry
                  reload_seconds:float=10.0, # How often `run` checks the aliases
                  names:Sequence[str]=(), # Models to load at start (readiness waits for them)
-                 metrics:ServeMetrics|None=None): # Where loads are counted
+                 metrics:ServeMetrics|None=None, # Where loads are counted
+                 settle:bool=False): # After each load, collect garbage and freeze the heap (`settle_heap`): for a server's own process
         self.uri, self.reload_seconds, self.names = uri, float(check_range("reload_seconds", reload_seconds, 0, lo_open=True)), list(names)
+        self.settle = check_bool("settle", settle)
         self.metrics = metrics or ServeMetrics()
         self.slots: dict[str, ModelSlot] = {}
         self._misses: dict[str, tuple[float, MltradeError]] = {}   # name -> (until when, the error to answer with)
@@ -398,8 +407,9 @@ class Champions:
         self.slots[slot.name] = slot
         self._misses.pop(slot.name, None); self._failing.pop(slot.name, None)
         self.metrics.version.labels(slot.name).set(slot.version); self.metrics.loads.labels(slot.name, "loaded").inc()
+        settled = round(settle_heap(), 3) if self.settle else None
         self.log.info("champion loaded", extra={"model": slot.name, "version": slot.version, "previous": old.version if old else None,
-                                                "min_bars": slot.min_bars})
+                                                "min_bars": slot.min_bars, "heap_settled_seconds": settled})
         return slot
 
 # %% ../nbs/70_serve.ipynb #0f8b3262
@@ -636,12 +646,13 @@ def signal(request:Request, req:SignalRequest, key:Authorized) -> SignalResponse
 # %% ../nbs/70_serve.ipynb #d02421c1
 def create_app(settings:Settings|None=None, # Settings (default: `get_settings()`)
                name:str|Sequence[str]|None=None, # Registered model(s) to load at start; readiness waits for them
-               uri:str|None=None) -> FastAPI: # Tracking URI of the registry (default: `tracking.tracking_uri(settings)`)
+               uri:str|None=None, # Tracking URI of the registry (default: `tracking.tracking_uri(settings)`)
+               settle:bool=False) -> FastAPI: # Settle the heap after each champion load (`settle_heap`; `serve` does, in its own process)
     "The signal API as a FastAPI app"
     s = settings or get_settings()
     names = [name] if isinstance(name, str) else list(name or [])
     metrics = ServeMetrics()
-    champions = Champions(uri or tracking_uri(s), s.serve_reload_seconds, names, metrics)
+    champions = Champions(uri or tracking_uri(s), s.serve_reload_seconds, names, metrics, settle)
     st = ServeState(s, KeyStore(Path(str(s.api_keys_file))), RateLimit(s.api_rate_per_minute), champions, metrics)
 
     @contextlib.asynccontextmanager
@@ -691,7 +702,7 @@ def serve(host:str="127.0.0.1", # Address to listen on (loopback by default)
     if not any(r.active for r in keys.records().values()):
         log.warning(f"no API key in {keys.path}: every signal request will be refused (401) until one is created with `mltrade keys create --name NAME`")
     log.info(f"serving signals on http://{host}:{port}", extra={"models": name, "keys_file": str(keys.path)})
-    uvicorn.run(create_app(s, name), host=host, port=port, log_config=None, access_log=False, server_header=False, timeout_graceful_shutdown=10)
+    uvicorn.run(create_app(s, name, settle=True), host=host, port=port, log_config=None, access_log=False, server_header=False, timeout_graceful_shutdown=10)
 
 # %% ../nbs/70_serve.ipynb #88d3ff1a
 _CLI = "import sys; from mltrade.cli import main; sys.exit(main())"
