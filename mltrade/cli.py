@@ -10,7 +10,7 @@ import argparse, dataclasses, json, logging, re, sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .core import (MltradeError, check_writable_dir, configure_logging, ensure_dirs, get_settings, load_settings,
+from .core import (MltradeError, Settings, check_writable_dir, configure_logging, ensure_dirs, get_settings, load_settings,
                           run_context, seed_everything, set_settings, settings_environment)
 if TYPE_CHECKING: from mltrade.pipelines import PipelineBatch        # the commands import their modules when they run
 
@@ -80,11 +80,20 @@ def _written_dirs(command:str, rest:list[str]) -> list[tuple[str, str]]:
             elif a.startswith(flag + "="): found.append((flag, a.split("=", 1)[1]))
     return found
 
+def _let_go(settings:Settings|None) -> None:
+    "Put back the caller's settings and let go of the run's log file: in process (a notebook, a test), nothing of the run lingers"
+    if settings is not None: set_settings(settings)
+    root = logging.getLogger("mltrade")
+    for h in [h for h in root.handlers if isinstance(h, logging.FileHandler) and getattr(h, "_mltrade", False)]: root.removeHandler(h); h.close()
+
+
+# %% ../nbs/80_cli.ipynb #2d514f78
 def main(argv:list[str]|None=None) -> int:
     "Run the `mltrade` command line with `argv` (default: `sys.argv[1:]`); return the exit status"
     argv = sys.argv[1:] if argv is None else list(argv)
     if {"-h", "--help"} & set(argv): build_parser(None).parse_args(argv)      # help on every command's flags: prints and exits
     pre, rest = build_parser("").parse_known_args(argv)      # global flags and the command, before importing what it needs
+    before = get_settings()                                  # the caller's, put back at the end
     try:
         flags = {"home": "--home", "seed": "--seed", "log_level": "--log-level", "log_format": "--log-format"}
         overrides = {k: v for k in flags if (v := getattr(pre, k)) is not None}
@@ -104,9 +113,7 @@ def main(argv:list[str]|None=None) -> int:
         if not _interrupted(e): raise
         print(f"mltrade {pre.command}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    finally:   # the run's log file is let go: called in process (a notebook, a test), later logs must not reopen it
-        root = logging.getLogger("mltrade")
-        for h in [h for h in root.handlers if isinstance(h, logging.FileHandler) and getattr(h, "_mltrade", False)]: root.removeHandler(h); h.close()
+    finally: _let_go(before)
 
 # %% ../nbs/80_cli.ipynb #44d86b15
 @command("info", "show the version and the settings in effect")
