@@ -35,12 +35,12 @@ from .servers import UvicornServer
 from .tracking import TrackingError, signal_predictor, tracking_uri
 
 # %% auto #0
-__all__ = ['MAX_EPOCH_MS', 'STRICT', 'SIDES', 'api_key', 'Authorized', 'ERRORS', 'router', 'KeyRecord', 'hash_secret', 'new_key',
-           'KeyStore', 'RateLimit', 'Bar', 'SignalRequest', 'SignalResponse', 'GateCheck', 'GateSummary', 'ModelInfo',
-           'Problem', 'Health', 'Readiness', 'BarsError', 'request_bars', 'checked_bars', 'ServeMetrics',
-           'ModelUnavailable', 'ModelSlot', 'load_slot', 'settle_heap', 'Champions', 'BodyLimit', 'AccessLog',
-           'ServeState', 'authorized', 'unprocessable', 'validation_error', 'internal_error', 'health', 'ready',
-           'metrics', 'model_info', 'signal', 'create_app', 'is_loopback', 'check_host', 'serve', 'ApiServer']
+__all__ = ['MAX_EPOCH_MS', 'STRICT', 'SIDES', 'FULL_COLLECTION_EVERY', 'api_key', 'Authorized', 'ERRORS', 'router', 'KeyRecord',
+           'hash_secret', 'new_key', 'KeyStore', 'RateLimit', 'Bar', 'SignalRequest', 'SignalResponse', 'GateCheck',
+           'GateSummary', 'ModelInfo', 'Problem', 'Health', 'Readiness', 'BarsError', 'request_bars', 'checked_bars',
+           'ServeMetrics', 'ModelUnavailable', 'ModelSlot', 'load_slot', 'settle_heap', 'Champions', 'BodyLimit',
+           'AccessLog', 'ServeState', 'authorized', 'unprocessable', 'validation_error', 'internal_error', 'health',
+           'ready', 'metrics', 'model_info', 'signal', 'create_app', 'is_loopback', 'check_host', 'serve', 'ApiServer']
 
 # %% ../nbs/70_serve.ipynb #411d2a5b
 _KEY = re.compile(r"mlt_([0-9a-f]{8})_([A-Za-z0-9_-]{43})")
@@ -376,10 +376,14 @@ def load_slot(name:str, # Registered model name
     return ModelSlot(name, v, model, signal_predictor(model), min_bars, mv.run_id, mv.tags.get("mltrade.semver"), metrics, gate, dt.datetime.now(dt.UTC))
 
 # %% ../nbs/70_serve.ipynb #b07b479a
+FULL_COLLECTION_EVERY = 1000   # collections of the middle generation between two full ones, once settled (CPython: 10)
+
 def settle_heap() -> float:
-    "Collect garbage once, then freeze what survives (`gc.freeze`) so later collections skip it; the seconds it took"
+    "Collect garbage once, freeze what survives (`gc.freeze`) and space out full collections; the seconds it took"
     t = time.perf_counter()
     gc.unfreeze(); gc.collect(); gc.freeze()
+    g0, g1, _ = gc.get_threshold()
+    gc.set_threshold(g0, g1, FULL_COLLECTION_EVERY)
     return time.perf_counter() - t
 
 # %% ../nbs/70_serve.ipynb #4cbc3ea3
