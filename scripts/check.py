@@ -111,9 +111,9 @@ def check_test():
     ensure_chromium()
     cmd = [BIN/"python", "scripts/nbtest.py", "--n-workers", "2", "--timing", "--do-print"]
     if ARGS.slow: cmd += ["--flags", "slow"]
-    rc, out = sh(cmd)
-    timed = sorted(re.findall(r"^(\S+\.ipynb): \d+ secs$", out, re.M))  # printed by the parent, one per notebook, on success
-    block = out.split("Tests Failed On The Following Notebooks:", 1)
+    rc, text = sh(cmd)
+    timed = sorted(re.findall(r"^(\S+\.ipynb): \d+ secs$", text, re.M))  # printed by the parent, one per notebook, on success
+    block = text.split("Tests Failed On The Following Notebooks:", 1)
     failed = sorted(set(re.findall(r"^\t(\S+\.ipynb)$", block[1], re.M))) if len(block) == 2 else []
     if rc == 0 and timed == nbs: note = ""
     elif rc and failed and set(failed) <= set(nbs): note = ": " + ", ".join(failed)
