@@ -80,9 +80,9 @@ def _written_dirs(command:str, rest:list[str]) -> list[tuple[str, str]]:
             elif a.startswith(flag + "="): found.append((flag, a.split("=", 1)[1]))
     return found
 
-def _let_go(settings:Settings|None) -> None:
+def _let_go(settings:Settings) -> None:
     "Put back the caller's settings and let go of the run's log file: in process (a notebook, a test), nothing of the run lingers"
-    if settings is not None: set_settings(settings)
+    set_settings(settings)
     root = logging.getLogger("mltrade")
     for h in [h for h in root.handlers if isinstance(h, logging.FileHandler) and getattr(h, "_mltrade", False)]: root.removeHandler(h); h.close()
 

@@ -22,6 +22,7 @@ from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
+from fastcore.xtras import modified_env
 from tqdm.auto import tqdm
 
 import mltrade
@@ -230,16 +231,10 @@ def _run_notebook(job:NotebookJob, nb_path:Path, logf) -> None:
         if cell.cell_type != "code" or not cell.source.strip(): return
         logf.write(f"{_now()} cell {cell_index} started: {cell.source.strip().splitlines()[0][:100]}\n"); logf.flush()
         _emit(job, cell_index)
-    saved = {k: os.environ.get(k) for k in job.env}
-    os.environ.update(job.env)   # the kernel starts with this process's environment: the batch's settings, not the worker's
-    try:
+    with modified_env(**job.env):   # the kernel starts with this process's environment: the batch's settings, not the worker's
         pm.execute_notebook(job.template, str(nb_path), parameters=job.parameters, kernel_name=job.kernel, cwd=str(job.partial), progress_bar=False,
                             stdout_file=logf, stderr_file=logf, execution_timeout=job.cell_timeout, on_cell_start=started,
                             extra_arguments=[f"--IPKernelApp.exec_lines={line}" for line in KERNEL_SETUP])
-    finally:
-        for k, v in saved.items():
-            if v is None: os.environ.pop(k, None)
-            else: os.environ[k] = v
 
 # %% ../nbs/57_pipelines.ipynb #bd8591ac
 def _one_line(text:str) -> str: return " ".join(re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", str(text)).split())
